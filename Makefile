@@ -1,0 +1,24 @@
+# The README's two commands: `make preflight` (the main job) and `make test`. Both set up the venv first.
+VENV ?= venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: preflight test bench
+
+$(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+# The compliance gate offline, as `pulumi preview --policy-pack policies` gives it, for both stacks.
+preflight: $(STAMP)
+	$(PY) -m preflight --stack dev --policy-pack-config policies/profiles/dev.json
+	$(PY) -m preflight --stack prod --policy-pack-config policies/profiles/sec-17a-4.json
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
