@@ -9,6 +9,7 @@ pack's protocol tests both use this one client.
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import selectors
@@ -174,19 +175,27 @@ class PolicyPackProcess:
             raise PackError(f"no policy pack at {self.pack_dir!r}: it has no __main__.py")
         # The CLI passes its engine's address; the Python SDK's pack never dials it.
         command = [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:0", self.pack_dir]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=self._environment(),
-            start_new_session=True,  # Ctrl-C in a terminal reaches us, and we stop the pack ourselves
-        )
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=self._environment(),
+                start_new_session=True,  # Ctrl-C in a terminal reaches us, and we stop the pack ourselves
+            )
+        except OSError as error:  # e.g. the interpreter is missing, or the environment is too large
+            raise PackError(f"cannot start the policy pack at {self.pack_dir!r} with {self.python}: "
+                            f"{error.strerror}") from error
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         try:
             port = self._read_port()
             self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+            try:
+                grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+            except grpc.FutureTimeoutError as error:
+                raise PackError(f"the policy pack at {self.pack_dir!r} did not answer on port {port} within "
+                                f"{self.start_timeout:.0f} s") from error
         except BaseException:
             self.close()
             raise
@@ -221,7 +230,8 @@ class PolicyPackProcess:
                 buffer += chunk
         first_line = buffer.split(b"\n", 1)[0].decode(errors="replace").strip()
         if not first_line.isdigit():
-            self._process.wait(timeout=5) if self._process.poll() is None else None
+            with contextlib.suppress(subprocess.TimeoutExpired):  # still running: it printed something else first
+                self._process.wait(timeout=5)
             time.sleep(0.1)  # let the stderr reader catch the traceback
             detail = self.stderr_tail() or first_line or "no output"
             raise PackError(f"the policy pack at {self.pack_dir!r} did not start:\n{detail}")
@@ -238,10 +248,8 @@ class PolicyPackProcess:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=5)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait(timeout=5)
 
     # -- the Analyzer protocol ---------------------------------------------------------------------------------

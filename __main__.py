@@ -1,0 +1,33 @@
+"""The aws-backups program: wires the stack config to the components and exports what ops need."""
+
+import pulumi
+
+from components.config import load_stack_config
+from components.plan import BackupPlan
+from components.region_settings import BackupRegionSettings
+from components.replication import ReplicatedBucket
+from components.stack_context import StackContext
+from components.vault import BackupVault
+
+# Fails with one line per problem, before anything is registered (ConfigError is a pulumi.RunError: no traceback).
+config = load_stack_config(pulumi.runtime.get_config, pulumi.get_stack())
+context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
+
+vaults = {vault.name: BackupVault(vault, context) for vault in config.vaults}
+plans = {plan.name: BackupPlan(plan, vaults, context) for plan in config.plans}
+if config.region_settings.manage and config.selected_resource_types():
+    for region in config.vault_regions():
+        BackupRegionSettings(region, config.selected_resource_types(), config.region_settings.full_management)
+# Alarms go to the topic ARN given, or to the notification topic of the named vault.
+replicated = {
+    item.name: ReplicatedBucket(item, context, item.alarms.topic_arn or vaults[item.alarms.vault].topic_arn)
+    for item in config.replication
+}
+
+pulumi.export("vaultArns", {name: vault.arn for name, vault in vaults.items()})
+pulumi.export("planIds", {name: plan.plan_id for name, plan in plans.items()})
+pulumi.export("roleArns", {name: plan.role_arn for name, plan in plans.items()})
+pulumi.export(
+    "replicatedBuckets",
+    {name: {"source": r.source_bucket_name, "replica": r.replica_bucket_name} for name, r in replicated.items()},
+)

@@ -1,0 +1,25 @@
+"""What every component shares: physical names, resource options, and the protection of data-bearing resources."""
+
+from __future__ import annotations
+
+import pulumi
+
+
+def physical_name(prefix: str, name: str) -> str:
+    """The AWS name of a resource: explicit and derived from config, so it is known at preview time and the
+    policy pack can read it (auto-names are unknown on a first preview)."""
+    return f"{prefix}-{name}"
+
+
+def child_options(parent: pulumi.Resource, **extra: object) -> pulumi.ResourceOptions:
+    """Options for an ordinary child of a component."""
+    return pulumi.ResourceOptions(parent=parent, **extra)
+
+
+def data_options(parent: pulumi.Resource, production: bool, **extra: object) -> pulumi.ResourceOptions:
+    """Options for a resource that holds data (vault, bucket, KMS key, notification topic).
+
+    In production a config edit must never delete or replace it: `protect` makes the engine refuse, and
+    `retain_on_delete` keeps the cloud resource even if it leaves the program.
+    """
+    return pulumi.ResourceOptions(parent=parent, protect=production, retain_on_delete=production, **extra)

@@ -1,0 +1,159 @@
+"""Read the `aws-backups` namespace into a StackConfig, or fail with one readable line per problem.
+
+Each line names the stack-file key path (`aws-backups:plans[0].rules[1].deleteAfterDays`), the value found and
+what is allowed, so ops can fix the stack file without reading Python.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from components.config.base import Problem
+from components.config.stack import StackConfig
+
+NAMESPACE = "aws-backups"
+REGION_KEY = "aws:region"
+# Stack-file keys whose values are objects or lists: Pulumi hands them to the program as JSON text.
+_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings"}
+_NAMESPACE_KEYS = [field.alias for name, field in StackConfig.model_fields.items() if name != "aws_region"]
+
+ConfigSource = Mapping[str, Any] | Callable[[str], Any]
+
+
+class ConfigError(pulumi.RunError):
+    """The stack config is invalid. A `pulumi.RunError`: the Pulumi language host logs just its message (its
+    runner does `except pulumi.RunError as e: pulumi.log.error(str(e))`; other exceptions get a traceback)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"Invalid stack config ({count}):\n" + "\n".join(f"  - {line}" for line in problems))
+
+
+def load_stack_config(source: ConfigSource, stack: str) -> StackConfig:
+    """The validated config of `stack`. `source` is the full-key config (`aws-backups:plans`, `aws:region`) as a
+    mapping, or a getter such as `pulumi.runtime.get_config`. Raises ConfigError listing every problem."""
+    get = source.get if isinstance(source, Mapping) else source
+    raw: dict[str, Any] = {"namePrefix": f"{NAMESPACE}-{stack}"}
+    problems = _unknown_keys(source) if isinstance(source, Mapping) else []
+    for key in _NAMESPACE_KEYS:
+        value = get(f"{NAMESPACE}:{key}")
+        if value is None:
+            continue
+        if isinstance(value, str) and key in _STRUCTURED:
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                problems.append(f"{NAMESPACE}:{key}: is not valid JSON ({error.msg}) (allowed: a YAML object or list)")
+                continue
+        raw[key] = value
+    raw["awsRegion"] = get(REGION_KEY)
+    try:
+        config = StackConfig.model_validate(raw, context={"region": raw["awsRegion"]})
+    except ValidationError as error:
+        raise ConfigError(problems + [_describe_error(detail) for detail in error.errors()]) from None
+    problems += [_describe_problem(problem) for problem in config.problems()]
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def key_path(loc: tuple[str | int, ...]) -> str:
+    """`('plans', 0, 'rules', 1, 'deleteAfterDays')` -> `aws-backups:plans[0].rules[1].deleteAfterDays`."""
+    if loc[:1] == ("awsRegion",):
+        return REGION_KEY
+    path = NAMESPACE + ":"
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += part if index == 0 else f".{part}"
+    return path
+
+
+def _unknown_keys(config: Mapping[str, Any]) -> list[str]:
+    allowed = ", ".join(_NAMESPACE_KEYS)
+    return [
+        f"{key}: is not a known key (allowed: {allowed})"
+        for key in config
+        if key.startswith(NAMESPACE + ":") and key.removeprefix(NAMESPACE + ":") not in _NAMESPACE_KEYS
+    ]
+
+
+def _describe_problem(problem: Problem) -> str:
+    return f"{key_path(problem.path)}: {_show(problem.value)} {problem.message}"
+
+
+def _describe_error(detail: ErrorDetails) -> str:
+    loc = tuple(detail["loc"])
+    value = detail.get("input")
+    ctx = detail.get("ctx", {})
+    kind = detail["type"]
+    if kind == "extra_forbidden":  # before the null check: an unknown key set to null is still unknown
+        allowed = ", ".join(_keys_of(loc[:-1])) or "none"
+        return f"{key_path(loc)}: is not a known key (allowed: {allowed})"
+    if kind == "missing" or value is None:
+        return f"{key_path(loc)}: is required (allowed: see the README's config reference)"
+    reasons = {
+        "greater_than_equal": lambda: f"is below the minimum (allowed: {ctx.get('ge')} or more)",
+        "greater_than": lambda: f"is too small (allowed: more than {ctx.get('gt')})",
+        "less_than_equal": lambda: f"is above the maximum (allowed: at most {ctx.get('le')})",
+        "literal_error": lambda: f"is not allowed (allowed: {ctx.get('expected')})",
+        "string_pattern_mismatch": lambda: f"does not have the required form (allowed: {ctx.get('pattern')})",
+        "too_short": lambda: f"has too few items (allowed: at least {ctx.get('min_length')})",
+        "too_long": lambda: f"has too many items (allowed: at most {ctx.get('max_length')})",
+        "string_too_short": lambda: f"is too short (allowed: at least {ctx.get('min_length')} characters)",
+        "string_too_long": lambda: f"is too long (allowed: at most {ctx.get('max_length')} characters)",
+        "value_error": lambda: str(ctx.get("error")),
+    }
+    reason = reasons[kind]() if kind in reasons else f"is not valid: {detail['msg']}"
+    return f"{key_path(loc)}: {_show(value)} {reason}"
+
+
+def _show(value: object) -> str:
+    """A value as ops wrote it, short enough for one line."""
+    if value is None:
+        return "(not set)"
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _keys_of(loc: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed in the section at `loc` (for an unknown-key message)."""
+    annotation: Any = StackConfig
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int) or not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            annotation = _item_type(annotation)
+            continue
+        fields = {field.alias: field.annotation for field in annotation.model_fields.values()}
+        annotation = fields.get(part)
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [field.alias for field in annotation.model_fields.values()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` and `Annotated[X, ...]` -> X."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        kept = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _unwrap(kept[0]) if len(kept) == 1 else annotation
+    return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    """The element type of a list, or the value type of a dict."""
+    args = typing.get_args(_unwrap(annotation))
+    return args[-1] if args else None

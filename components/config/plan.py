@@ -1,0 +1,196 @@
+"""Config of a backup plan: its rules (or named presets), copies, selections and service role."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from components.config.base import Arn, ConfigModel, Problem, Region, duplicate_names, within
+from components.config.presets import PRESETS
+from components.config.resource_types import ResourceTypeName
+from components.config.schedule import schedule_problem
+from components.config.type_rules import SelectionArn
+from components.config.vault import Days
+
+NAME_PATTERN = r"^[a-zA-Z0-9\-\_\.]{1,50}$"  # rule, plan and selection names (CreateBackupPlan, BackupSelection)
+COLD_STORAGE_MINIMUM_DAYS = 90  # API_Lifecycle: DeleteAfterDays >= MoveToColdStorageAfterDays + 90
+CONTINUOUS_BACKUP_MAX_DAYS = 35  # point-in-time recovery keeps 1..35 days
+
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+TagMap = dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=256)]]
+
+
+def lifecycle_problems(cold: int | None, delete: int | None) -> list[Problem]:
+    if cold is not None and delete is not None and delete < cold + COLD_STORAGE_MINIMUM_DAYS:
+        return [
+            Problem(
+                ("deleteAfterDays",),
+                delete,
+                f"is less than 90 days after coldStorageAfterDays {cold} (allowed: {cold + 90} or more; a recovery "
+                "point stays at least 90 days in cold storage)",
+            )
+        ]
+    return []
+
+
+class CopyToConfig(ConfigModel):
+    """A copy of each recovery point to another vault: one of this config (`vault`) or any vault by ARN. Without a
+    lifecycle of its own the copy keeps the rule's."""
+
+    vault: str | None = None
+    vault_arn: Arn | None = None
+    cold_storage_after_days: Days | None = None
+    delete_after_days: Days | None = None
+
+    def problems(self) -> list[Problem]:
+        if (self.vault is None) == (self.vault_arn is None):
+            return [Problem((), None, "needs exactly one of vault (a vault of this stack) or vaultArn")]
+        return lifecycle_problems(self.cold_storage_after_days, self.delete_after_days)
+
+
+class RuleConfig(ConfigModel):
+    preset: PresetName | None = None
+    name: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
+    vault: str | None = None
+    schedule: str | None = None
+    timezone: str | None = None
+    start_window_minutes: Annotated[int, Field(ge=60)] | None = None
+    completion_window_minutes: Annotated[int, Field(ge=1)] | None = None
+    cold_storage_after_days: Days | None = None
+    delete_after_days: Days | None = None
+    opt_in_to_archive_for_supported_resources: bool = False
+    continuous_backup: bool = False
+    recovery_point_tags: TagMap = {}
+    copy_to: list[CopyToConfig] = []
+
+    @field_validator("schedule")
+    @classmethod
+    def _aws_cron(cls, value: str | None) -> str | None:
+        if value is not None and (problem := schedule_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_timezone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
+            raise ValueError("is not an IANA time zone (allowed: e.g. Etc/UTC, Europe/Paris, America/New_York)")
+        return value
+
+    @model_validator(mode="after")
+    def _apply_preset(self) -> RuleConfig:
+        """A preset fills every field the rule leaves unset (its own values win)."""
+        if self.preset:
+            for alias, value in PRESETS[self.preset].items():
+                field_name = next(name for name, f in type(self).model_fields.items() if f.alias == alias)
+                if field_name not in self.model_fields_set:
+                    setattr(self, field_name, value)
+        return self
+
+    def copy_lifecycle(self, copy: CopyToConfig) -> tuple[int | None, int | None]:
+        """(coldStorageAfterDays, deleteAfterDays) of a copy: its own lifecycle, else the rule's."""
+        if copy.cold_storage_after_days is None and copy.delete_after_days is None:
+            return self.cold_storage_after_days, self.delete_after_days
+        return copy.cold_storage_after_days, copy.delete_after_days
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if self.name is None:
+            found.append(Problem(("name",), None, "is required (allowed: letters, digits, - _ . up to 50)"))
+        if self.schedule is None:
+            found.append(Problem(("schedule",), None, "is required (allowed: cron(...), or a preset)"))
+        found += lifecycle_problems(self.cold_storage_after_days, self.delete_after_days)
+        if self.continuous_backup:
+            found += self._continuous_backup_problems()
+        if self.opt_in_to_archive_for_supported_resources and self.cold_storage_after_days is None:
+            found.append(
+                Problem(
+                    ("optInToArchiveForSupportedResources",),
+                    True,
+                    "needs coldStorageAfterDays (allowed: set coldStorageAfterDays, or false)",
+                )
+            )
+        for index, copy in enumerate(self.copy_to):
+            found += within(("copyTo", index), copy.problems())
+        return found
+
+    def _continuous_backup_problems(self) -> list[Problem]:
+        found = []
+        if self.cold_storage_after_days is not None:
+            found.append(
+                Problem(
+                    ("coldStorageAfterDays",),
+                    self.cold_storage_after_days,
+                    "is not allowed with continuousBackup (allowed: omit it; point-in-time recovery has no cold "
+                    "storage)",
+                )
+            )
+        if self.delete_after_days is None or self.delete_after_days > CONTINUOUS_BACKUP_MAX_DAYS:
+            found.append(
+                Problem(
+                    ("deleteAfterDays",),
+                    self.delete_after_days,
+                    f"is outside continuous backup's retention (allowed: 1..{CONTINUOUS_BACKUP_MAX_DAYS} days)",
+                )
+            )
+        return found
+
+
+class TagConditionsConfig(ConfigModel):
+    """Tag conditions of a selection (AND-ed). Keys are tag keys; `Like` values accept `*` wildcards."""
+
+    string_equals: TagMap = {}
+    string_like: TagMap = {}
+    string_not_equals: TagMap = {}
+    string_not_like: TagMap = {}
+
+    def is_empty(self) -> bool:
+        return not (self.string_equals or self.string_like or self.string_not_equals or self.string_not_like)
+
+
+class SelectionConfig(ConfigModel):
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    resource_types: list[ResourceTypeName] = []
+    resources: list[SelectionArn] = []  # ARNs of the table's types in any partition, `*` wildcards (type_rules)
+    not_resources: list[SelectionArn] = []
+    conditions: TagConditionsConfig = TagConditionsConfig()
+
+    def problems(self) -> list[Problem]:
+        if not self.resource_types and not self.resources:
+            return [
+                Problem(
+                    ("resourceTypes",),
+                    [],
+                    "selects nothing (allowed: resource types, resource ARNs, or resources: ['*'] for every type)",
+                )
+            ]
+        return []
+
+
+class PlanConfig(ConfigModel):
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    region: Region | None = None
+    vault: str | None = None
+    rules: Annotated[list[RuleConfig], Field(min_length=1)]
+    selections: Annotated[list[SelectionConfig], Field(min_length=1)]
+    windows_vss: bool = False
+    iam_role_arn: Arn | None = None
+
+    def rule_vault(self, rule: RuleConfig) -> str | None:
+        return rule.vault or self.vault
+
+    def problems(self) -> list[Problem]:
+        found = []
+        for index, rule in enumerate(self.rules):
+            found += within(("rules", index), rule.problems())
+            if self.rule_vault(rule) is None:
+                found.append(
+                    Problem(("rules", index, "vault"), None, "is required (allowed: a vault name, or plan vault)")
+                )
+        for index, selection in enumerate(self.selections):
+            found += within(("selections", index), selection.problems())
+        found += duplicate_names("rules", [rule.name for rule in self.rules])
+        found += duplicate_names("selections", [selection.name for selection in self.selections])
+        return found

@@ -1,0 +1,175 @@
+"""The whole `aws-backups` namespace of a stack, and the checks that span its sections (references between
+vaults, plans and copies; names that must be unique; retention inside the target vault's lock)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from components.common import physical_name
+from components.config.base import ConfigModel, Problem, Region, duplicate_names, within
+from components.config.plan import PlanConfig, RuleConfig
+from components.config.replication import ReplicationConfig
+from components.config.type_rules import TABLE, FullManagementTypeName, types_reached
+from components.config.vault import VAULT_NAME_PATTERN, VaultConfig
+
+MAX_PHYSICAL_NAME = 50  # vaults and plans: AWS names are at most 50 characters
+
+
+class RegionSettingsConfig(ConfigModel):
+    """AWS Backup region settings (a singleton per account and region), managed in every region holding a vault."""
+
+    manage: bool = True
+    # Types switched to full AWS Backup management (for DynamoDB: advanced features, which its cold storage and
+    # cross-Region/account copies need).
+    full_management: list[FullManagementTypeName] = []
+
+
+class StackConfig(ConfigModel):
+    aws_region: Region
+    production: bool = False
+    name_prefix: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9\-]{0,29}$")]
+    tags: dict[str, str] = {}
+    vaults: list[VaultConfig] = []
+    plans: list[PlanConfig] = []
+    replication: list[ReplicationConfig] = []
+    region_settings: RegionSettingsConfig = RegionSettingsConfig()
+
+    def vault(self, name: str) -> VaultConfig | None:
+        return next((vault for vault in self.vaults if vault.name == name), None)
+
+    def vault_region(self, vault: VaultConfig) -> str:
+        return vault.region or self.aws_region
+
+    def plan_region(self, plan: PlanConfig) -> str:
+        return plan.region or self.aws_region
+
+    def vault_regions(self) -> list[str]:
+        """Every region holding a vault of this stack, in config order."""
+        return list(dict.fromkeys(self.vault_region(vault) for vault in self.vaults))
+
+    def selected_resource_types(self) -> list[str]:
+        """Every resource type some plan's selections can back up (named, or reached by their ARNs: `*` reaches
+        every type), in config order: the types to opt in."""
+        return list(
+            dict.fromkeys(
+                kind
+                for plan in self.plans
+                for selection in plan.selections
+                for kind in types_reached(
+                    selection.resource_types,
+                    selection.resources,
+                    selection.not_resources,
+                    TABLE.partition_of_region(self.plan_region(plan)),
+                )
+            )
+        )
+
+    def problems(self) -> list[Problem]:
+        found = duplicate_names("vaults", [vault.name for vault in self.vaults])
+        found += duplicate_names("plans", [plan.name for plan in self.plans])
+        found += duplicate_names("replication", [item.name for item in self.replication])
+        for index, vault in enumerate(self.vaults):
+            found += within(("vaults", index), vault.problems())
+            found += self._name_length_problems(("vaults", index, "name"), vault.name)
+        for index, plan in enumerate(self.plans):
+            found += within(("plans", index), plan.problems())
+            found += self._name_length_problems(("plans", index, "name"), plan.name)
+            found += within(("plans", index), self._reference_problems(plan))
+        topic_regions = {vault.name: self.vault_region(vault) if vault.notifications else None for vault in self.vaults}
+        for index, item in enumerate(self.replication):
+            found += within(("replication", index), item.problems(self.name_prefix, self.aws_region, topic_regions))
+            if item.alarms.vault is not None:
+                found += self._vault_reference(("replication", index, "alarms", "vault"), item.alarms.vault)
+        return found
+
+    def _name_length_problems(self, path: tuple[str | int, ...], name: str) -> list[Problem]:
+        full = physical_name(self.name_prefix, name)
+        if len(full) > MAX_PHYSICAL_NAME:
+            return [
+                Problem(
+                    path,
+                    name,
+                    f"makes the AWS name {full!r} ({len(full)} characters) too long (allowed: at most "
+                    f"{MAX_PHYSICAL_NAME} with the namePrefix; pattern {VAULT_NAME_PATTERN})",
+                )
+            ]
+        return []
+
+    def _vault_reference(self, path: tuple[str | int, ...], name: str) -> list[Problem]:
+        if self.vault(name) is None:
+            known = ", ".join(vault.name for vault in self.vaults) or "none defined"
+            return [Problem(path, name, f"is not a vault of this stack (allowed: {known})")]
+        return []
+
+    def _reference_problems(self, plan: PlanConfig) -> list[Problem]:
+        """Rules and copies point at vaults of this stack that exist, in the right region, with a lock that
+        accepts their retention."""
+        found: list[Problem] = []
+        for index, rule in enumerate(plan.rules):
+            target = plan.rule_vault(rule)
+            if target is None:
+                continue  # reported by the plan itself
+            target_path = ("rules", index, "vault") if rule.vault else ("vault",)
+            problems = self._vault_reference(target_path, target)
+            found += problems
+            if not problems:
+                found += self._target_problems(plan, ("rules", index), rule, target_path, self.vault(target))
+            for copy_index, copy in enumerate(rule.copy_to):
+                if copy.vault is not None:
+                    copy_path = ("rules", index, "copyTo", copy_index)
+                    problems = self._vault_reference((*copy_path, "vault"), copy.vault)
+                    found += problems
+                    if not problems:
+                        found += self._copy_problems(copy_path, rule, copy_index, target)
+        return found
+
+    def _target_problems(
+        self,
+        plan: PlanConfig,
+        rule_path: tuple[str | int, ...],
+        rule: RuleConfig,
+        target_path: tuple[str | int, ...],
+        vault: VaultConfig,
+    ) -> list[Problem]:
+        found = []
+        if self.vault_region(vault) != self.plan_region(plan):
+            found.append(
+                Problem(
+                    target_path,
+                    vault.name,
+                    f"is in {self.vault_region(vault)} but the plan runs in {self.plan_region(plan)} (allowed: a vault "
+                    "in the plan's region; use copyTo for other regions)",
+                )
+            )
+        if vault.lock and not vault.lock.contains(rule.delete_after_days):
+            found.append(
+                Problem(
+                    (*rule_path, "deleteAfterDays"),
+                    rule.delete_after_days,
+                    f"is outside the lock of vault {vault.name} (allowed: {vault.lock.describe_range()}); backup jobs "
+                    "would fail",
+                )
+            )
+        return found
+
+    def _copy_problems(
+        self, copy_path: tuple[str | int, ...], rule: RuleConfig, copy_index: int, source: str
+    ) -> list[Problem]:
+        copy = rule.copy_to[copy_index]
+        destination = self.vault(copy.vault)
+        found = []
+        if copy.vault == source:
+            found.append(Problem((*copy_path, "vault"), copy.vault, "is the rule's own vault (allowed: another vault)"))
+        _, delete = rule.copy_lifecycle(copy)
+        if destination.lock and not destination.lock.contains(delete):
+            found.append(
+                Problem(
+                    (*copy_path, "deleteAfterDays"),
+                    delete,
+                    f"is outside the lock of vault {destination.name} (allowed: {destination.lock.describe_range()}); "
+                    "copy jobs would fail",
+                )
+            )
+        return found

@@ -1,0 +1,475 @@
+"""`ReplicatedBucket`: an S3 bucket replicated almost synchronously (RTC, 15 minutes) to another region or account.
+
+Both sides are versioned and encrypted with a customer-managed key of their region; S3 replicates with a role that
+may touch only these two buckets and these two keys; CloudWatch alarms watch failed operations and latency.
+
+Names, bucket ARNs and key alias ARNs are built from config (known at preview) so the policy pack can read them on a
+first preview; the referenced resource's Output is still passed, so the engine records the link as a
+property dependency.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common import child_options, data_options, physical_name
+from components.config.replication import ReplicationConfig, ReplicationRuleConfig
+from components.stack_context import StackContext
+
+TYPE_TOKEN = "aws-backups:s3:ReplicatedBucket"
+# S3 Replication Time Control: 99.99% of objects within 15 minutes; metrics use the same threshold.
+RTC_MINUTES = 15
+LATENCY_ALARM_SECONDS = RTC_MINUTES * 60
+
+
+@dataclass(frozen=True)
+class BucketSide:
+    """One end of the replication, as the role policy and the replication rules need it."""
+
+    name: str  # the bucket's physical name (literal, so known at preview)
+    region: str
+    bucket: pulumi.Input[str]  # the same name, as the bucket resource's Output when the bucket is created here
+    key_arn: pulumi.Input[str]  # for the role policy (IAM authorises KMS use on the key ARN, not the alias)
+    replica_key_id: pulumi.Input[str]  # what S3 is told to encrypt with (alias ARN: known at preview)
+    versioning: aws.s3.BucketVersioning | None  # None for another account's bucket
+    account_id: str | None = None  # set only for a bucket of another account
+
+
+@dataclass(frozen=True)
+class Direction:
+    source: BucketSide
+    destination: BucketSide
+    replicate_delete_markers: bool
+    storage_class: str
+
+
+def _s3_arn(partition: str, bucket: str) -> str:
+    return f"arn:{partition}:s3:::{bucket}"
+
+
+def replication_policy_document(
+    directions: Sequence[Direction], partition: str, dns_suffix: str, key_arns: Mapping[str, str]
+) -> dict:
+    """The replication role's permissions: for each direction, what S3 documents for replicating SSE-KMS objects
+    ("Setting up permissions" and "Replicating encrypted objects", S3 User Guide), scoped to the two buckets and
+    their keys. `key_arns` maps each bucket name to its resolved key ARN. With S3 Bucket Keys on, the encryption
+    context is the bucket ARN; objects written before (or without) a bucket key carry the object ARN: both allowed."""
+    statements: list[dict] = []
+    for direction in directions:
+        source, destination = direction.source, direction.destination
+        source_arn, destination_arn = _s3_arn(partition, source.name), _s3_arn(partition, destination.name)
+        replicate = ["s3:ReplicateObject", "s3:ReplicateTags"]
+        if direction.replicate_delete_markers:
+            replicate.append("s3:ReplicateDelete")
+        if destination.account_id is not None:
+            replicate.append("s3:ObjectOwnerOverrideToBucketOwner")
+        statements += [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                "Resource": [source_arn],
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionTagging",
+                ],
+                "Resource": [f"{source_arn}/*"],
+            },
+            {"Effect": "Allow", "Action": sorted(replicate), "Resource": [f"{destination_arn}/*"]},
+            _kms_statement("kms:Decrypt", key_arns[source.name], source.region, source_arn, dns_suffix),
+            _kms_statement("kms:Encrypt", key_arns[destination.name], destination.region, destination_arn, dns_suffix),
+        ]
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _kms_statement(action: str, key_arn: str, region: str, bucket_arn: str, dns_suffix: str) -> dict:
+    return {
+        "Effect": "Allow",
+        "Action": [action],
+        "Resource": [key_arn],
+        "Condition": {
+            "StringEquals": {"kms:ViaService": f"s3.{region}.{dns_suffix}"},
+            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]},
+        },
+    }
+
+
+def trust_policy_document(account_id: str) -> dict:
+    """Only S3, and only on behalf of this account (confused-deputy guard)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def tls_only_policy_document(partition: str, bucket: str) -> dict:
+    arn = _s3_arn(partition, bucket)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def rule_filter(rule: ReplicationRuleConfig) -> dict:
+    """The V2 filter. Always present (its presence is what selects the V2 schema); `prefix: ""` means every
+    object (an empty filter block would be dropped on the way to the provider and fall back to V1)."""
+    tags = [{"key": key, "value": value} for key, value in sorted(rule.tags.items())]
+    if not tags:
+        return {"prefix": rule.prefix or ""}
+    if len(tags) == 1 and rule.prefix is None:
+        return {"tag": tags[0]}
+    and_: dict = {"tags": dict(sorted(rule.tags.items()))}
+    if rule.prefix is not None:
+        and_["prefix"] = rule.prefix
+    return {"and_": and_}
+
+
+def _status(enabled: bool) -> str:
+    return "Enabled" if enabled else "Disabled"
+
+
+def replication_rule(
+    rule: ReplicationRuleConfig,
+    destination: BucketSide,
+    bucket_arn: pulumi.Input[str],
+    storage_class: str,
+    sync_replica_modifications: bool,
+) -> dict:
+    target: dict = {
+        "bucket": bucket_arn,
+        "storage_class": storage_class,
+        "encryption_configuration": {"replica_kms_key_id": destination.replica_key_id},
+        "metrics": {"status": _status(rule.metrics), "event_threshold": {"minutes": RTC_MINUTES}}
+        if rule.metrics
+        else {"status": "Disabled"},
+    }
+    if rule.replication_time_control:
+        target["replication_time"] = {"status": "Enabled", "time": {"minutes": RTC_MINUTES}}
+    if destination.account_id is not None:
+        target["account"] = destination.account_id
+        target["access_control_translation"] = {"owner": "Destination"}
+    return {
+        "id": rule.id,
+        "priority": rule.priority,
+        "status": _status(rule.enabled),
+        "filter": rule_filter(rule),
+        "delete_marker_replication": {"status": _status(rule.delete_marker_replication)},
+        "source_selection_criteria": {
+            "sse_kms_encrypted_objects": {"status": "Enabled"},
+            "replica_modifications": {"status": _status(sync_replica_modifications)},
+        },
+        "destination": target,
+    }
+
+
+class ReplicatedBucket(pulumi.ComponentResource):
+    """A source bucket (created, or adopted by name) replicated to a replica bucket (created in the DR region, or a
+    bucket of another account), optionally both ways."""
+
+    source_bucket_name: pulumi.Output[str]
+    replica_bucket_name: pulumi.Output[str]
+    role_arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        config: ReplicationConfig,
+        context: StackContext,
+        alarm_topic_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(TYPE_TOKEN, config.name, None, opts)
+        self._config = config
+        self._context = context
+        # The item's tags (e.g. the critical-data tag the policy pack looks for) describe the source bucket; the
+        # replica is marked as such, so it is not itself taken for a critical bucket needing replication.
+        self._tags = {**context.tags, **config.tags}
+        # kms:ViaService names the S3 endpoint, whose domain depends on the partition (amazonaws.com.cn in China).
+        self._dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).dns_suffix
+        source_name = config.source_bucket_name(context.name_prefix)
+        source = self._managed_side(
+            "source",
+            source_name,
+            config.source.region or context.default_region,
+            adopted=config.source.adopt,
+            replace_settings=config.source.replace_existing_settings,
+            expiry_days=config.source.noncurrent_version_expiry_days,
+            tags=self._tags,
+        )
+        destination_config = config.destination
+        replica_name = config.replica_bucket_name(context.name_prefix)
+        if destination_config.account_id is None:
+            replica = self._managed_side(
+                "replica",
+                replica_name,
+                destination_config.region,
+                adopted=False,
+                replace_settings=False,
+                expiry_days=destination_config.noncurrent_version_expiry_days,
+                tags={**context.tags, "replica-of": source_name},
+            )
+        else:
+            # Another account's bucket and key: its versioning, lifecycle and the bucket policy letting this
+            # account replicate into it are that account's business (see README, S3 replication).
+            replica = BucketSide(
+                replica_name,
+                destination_config.region,
+                replica_name,
+                destination_config.replica_kms_key_arn,
+                destination_config.replica_kms_key_arn,
+                versioning=None,
+                account_id=destination_config.account_id,
+            )
+
+        deletes = any(rule.delete_marker_replication for rule in config.rules)
+        directions = [Direction(source, replica, deletes, destination_config.storage_class)]
+        if config.bidirectional:
+            # Objects coming back are primary data again: the source's usual storage class.
+            directions.append(Direction(replica, source, deletes, "STANDARD"))
+        role = self._replication_role(directions)
+        for label, direction in zip(("replication", "replication-back"), directions, strict=False):
+            self._replication_config(label, direction, role)
+        self._alarms(source, replica, alarm_topic_arn)
+
+        self.source_bucket_name = pulumi.Output.from_input(source.bucket)
+        self.replica_bucket_name = pulumi.Output.from_input(replica.bucket)
+        self.role_arn = role.arn
+        self.register_outputs(
+            {
+                "sourceBucketName": self.source_bucket_name,
+                "replicaBucketName": self.replica_bucket_name,
+                "roleArn": self.role_arn,
+            }
+        )
+
+    # -- one bucket with its key and settings ------------------------------------------------------------------
+    def _managed_side(
+        self,
+        role: str,
+        name: str,
+        region: str,
+        *,
+        adopted: bool,
+        replace_settings: bool,
+        expiry_days: int | None,
+        tags: Mapping[str, str],
+    ) -> BucketSide:
+        logical = f"{self._config.name}-{role}"
+        key = aws.kms.Key(
+            f"{logical}-key",
+            description=f"Encrypts S3 bucket {name} ({role} of replication {self._config.name})",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            region=region,
+            tags=tags,
+            opts=data_options(self, self._context.production),
+        )
+        alias = aws.kms.Alias(
+            f"{logical}-key-alias",
+            name=f"alias/{physical_name(self._context.name_prefix, logical)}",
+            target_key_id=key.id,
+            region=region,
+            opts=child_options(self),
+        )
+        alias_arn = self._context.arn("kms", region, alias.name)
+        if adopted:
+            bucket: pulumi.Input[str] = name
+        else:
+            bucket = aws.s3.Bucket(
+                f"{logical}-bucket",
+                bucket=name,
+                region=region,
+                force_destroy=False,
+                tags=tags,
+                opts=data_options(self, self._context.production),
+            ).bucket
+        # Removing an item must never leave a kept bucket unversioned or re-encrypted: these settings stay with an
+        # adopted bucket always, and with every bucket in production (where the bucket itself is retained).
+        keep = child_options(self, retain_on_delete=adopted or self._context.production)
+        versioning = aws.s3.BucketVersioning(
+            f"{logical}-versioning",
+            bucket=bucket,
+            versioning_configuration={"status": "Enabled"},
+            region=region,
+            opts=keep,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{logical}-encryption",
+            bucket=bucket,
+            rules=[
+                {
+                    "apply_server_side_encryption_by_default": {
+                        "sse_algorithm": "aws:kms",
+                        "kms_master_key_id": alias_arn,
+                    },
+                    "bucket_key_enabled": True,
+                }
+            ],
+            region=region,
+            opts=child_options(self, retain_on_delete=adopted or self._context.production, depends_on=[alias]),
+        )
+        if not adopted or replace_settings:
+            self._whole_bucket_settings(logical, bucket, name, region, versioning, expiry_days)
+        return BucketSide(name, region, bucket, key.arn, alias_arn, versioning)
+
+    def _whole_bucket_settings(
+        self,
+        logical: str,
+        bucket: pulumi.Input[str],
+        name: str,
+        region: str,
+        versioning: aws.s3.BucketVersioning,
+        expiry_days: int | None,
+    ) -> None:
+        """Settings that replace the bucket's whole policy / block / rules: on a created bucket, or an adopted one
+        whose owners agreed (`replaceExistingSettings`)."""
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{logical}-public-access-block",
+            bucket=bucket,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            region=region,
+            opts=child_options(self),
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{logical}-ownership",
+            bucket=bucket,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            region=region,
+            opts=child_options(self),
+        )
+        aws.s3.BucketPolicy(
+            f"{logical}-tls-only",
+            bucket=bucket,
+            policy=self._context.partition.apply(
+                lambda partition: json.dumps(tls_only_policy_document(partition, name))
+            ),
+            region=region,
+            opts=child_options(self, depends_on=[public_access_block]),
+        )
+        if expiry_days is not None:
+            aws.s3.BucketLifecycleConfiguration(
+                f"{logical}-lifecycle",
+                bucket=bucket,
+                rules=[
+                    {
+                        "id": "expire-noncurrent-versions",
+                        "status": "Enabled",
+                        "filter": {"prefix": ""},
+                        "noncurrent_version_expiration": {"noncurrent_days": expiry_days},
+                    }
+                ],
+                region=region,
+                opts=child_options(self, depends_on=[versioning]),
+            )
+
+    # -- replication ------------------------------------------------------------------------------------------
+    def _replication_role(self, directions: Sequence[Direction]) -> aws.iam.Role:
+        role = aws.iam.Role(
+            f"{self._config.name}-replication-role",
+            name=self._config.role_name(self._context.name_prefix),
+            description=f"S3 replication of {self._config.name}",
+            assume_role_policy=self._context.account_id.apply(
+                lambda account: json.dumps(trust_policy_document(account))
+            ),
+            tags=self._tags,
+            opts=child_options(self),
+        )
+        sides = {side.name: side.key_arn for d in directions for side in (d.source, d.destination)}
+        names = list(sides)
+        policy = pulumi.Output.all(self._context.partition, self._dns_suffix, *sides.values()).apply(
+            lambda resolved: json.dumps(
+                replication_policy_document(
+                    directions, resolved[0], resolved[1], dict(zip(names, resolved[2:], strict=True))
+                )
+            )
+        )
+        aws.iam.RolePolicy(
+            f"{self._config.name}-replication-policy",
+            name="s3-replication",
+            role=role.name,
+            policy=policy,
+            opts=child_options(self),
+        )
+        return role
+
+    def _replication_config(self, label: str, direction: Direction, role: aws.iam.Role) -> None:
+        source, destination = direction.source, direction.destination
+        destination_arn = pulumi.Output.all(self._context.partition, destination.bucket).apply(
+            lambda parts: _s3_arn(parts[0], parts[1])
+        )
+        # S3 refuses the configuration unless both buckets are versioned: wait for both versioning resources.
+        versionings = [side.versioning for side in (source, destination) if side.versioning is not None]
+        aws.s3.BucketReplicationConfig(
+            f"{self._config.name}-{label}",
+            bucket=source.bucket,
+            # Built from known parts (the role's name), so the whole configuration is readable at preview.
+            role=self._context.arn("iam", "", role.name.apply(lambda name: f"role/{name}")),
+            rules=[
+                replication_rule(
+                    rule, destination, destination_arn, direction.storage_class, self._config.bidirectional
+                )
+                for rule in self._config.rules
+            ],
+            region=source.region,
+            opts=child_options(self, depends_on=versionings),
+        )
+
+    # -- monitoring -------------------------------------------------------------------------------------------
+    def _alarms(self, source: BucketSide, replica: BucketSide, topic_arn: pulumi.Input[str]) -> None:
+        """S3 publishes replication metrics (rules with metrics on) in the source bucket's region."""
+        for rule in self._config.rules:
+            if not rule.metrics:
+                continue
+            dimensions = {"SourceBucket": source.name, "DestinationBucket": replica.name, "RuleId": rule.id}
+            for suffix, metric, statistic, threshold in (
+                ("failed", "OperationsFailedReplication", "Sum", 0),
+                ("latency", "ReplicationLatency", "Maximum", LATENCY_ALARM_SECONDS),
+            ):
+                aws.cloudwatch.MetricAlarm(
+                    f"{self._config.name}-{rule.id}-{suffix}",
+                    name=physical_name(
+                        self._context.name_prefix, f"{self._config.name}-{rule.id}-replication-{suffix}"
+                    ),
+                    alarm_description=f"S3 replication {source.name} -> {replica.name}, rule {rule.id}: "
+                    f"{metric} above {threshold}",
+                    namespace="AWS/S3",
+                    metric_name=metric,
+                    dimensions=dimensions,
+                    statistic=statistic,
+                    period=300,
+                    evaluation_periods=1,
+                    comparison_operator="GreaterThanThreshold",
+                    threshold=threshold,
+                    treat_missing_data="notBreaching",
+                    alarm_actions=[topic_arn],
+                    ok_actions=[topic_arn],
+                    region=source.region,
+                    tags=self._tags,
+                    opts=child_options(self),
+                )

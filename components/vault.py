@@ -1,0 +1,221 @@
+"""BackupVault: an AWS Backup vault with its KMS key, lock, deletion-denying access policy and notifications."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components.common import child_options, data_options, physical_name
+from components.config.vault import AccessPolicyConfig, NotificationsConfig, VaultConfig
+from components.stack_context import StackContext
+
+# Recovery points can be deleted or shortened only by the break-glass principals. Changing the access policy itself
+# is not denied here: the deploying role must keep that right, and a compliance-mode lock protects the recovery
+# points even from someone who rewrites the policy.
+DENIED_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
+# What AWS Backup does with the vault key on the caller's behalf (AWS Backup "Encryption for backups" key policy).
+BACKUP_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+]
+KEY_DELETION_WINDOW_DAYS = 30  # the longest AWS allows: time to notice and cancel a scheduled key deletion
+
+
+class BackupVault(pulumi.ComponentResource):
+    """Outputs: `name` (the vault's AWS name), `arn`, `region`, `kms_key_arn`, `topic_arn` (None without
+    notifications)."""
+
+    def __init__(self, config: VaultConfig, context: StackContext, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("aws-backups:backup:Vault", config.name, None, opts)
+        self.region = config.region or context.default_region
+        self.vault_name = physical_name(context.name_prefix, config.name)
+        self._context = context
+        tags = {**context.tags, "backup-vault": config.name}
+
+        # The topic may use the alias ARN (SNS accepts it; known at preview); the vault needs the key ARN itself.
+        if config.kms_key_arn:
+            self.kms_key_arn: pulumi.Input[str] = config.kms_key_arn
+            topic_key: pulumi.Input[str] = config.kms_key_arn
+        else:
+            self.kms_key_arn, topic_key = self._create_key(config, tags)
+        self.vault = aws.backup.Vault(
+            config.name,
+            name=self.vault_name,
+            region=self.region,
+            kms_key_arn=self.kms_key_arn,
+            force_destroy=False,
+            tags=tags,
+            opts=data_options(self, context.production),
+        )
+        if config.lock:
+            # The lock is what makes recovery points undeletable: kept like the data it protects.
+            aws.backup.VaultLockConfiguration(
+                config.name,
+                backup_vault_name=self.vault.name,
+                region=self.region,
+                min_retention_days=config.lock.min_retention_days,
+                max_retention_days=config.lock.max_retention_days,
+                changeable_for_days=config.lock.changeable_for_days,
+                opts=data_options(self, context.production),
+            )
+        if statements := self._access_statements(config.access_policy):
+            aws.backup.VaultPolicy(
+                config.name,
+                backup_vault_name=self.vault.name,
+                region=self.region,
+                policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+                opts=child_options(self),
+            )
+        self.topic_arn = (
+            self._notify(config.name, config.notifications, topic_key, tags) if config.notifications else None
+        )
+
+        self.name = self.vault.name
+        self.arn = self.vault.arn
+        self.register_outputs(
+            {"name": self.name, "arn": self.arn, "kmsKeyArn": self.kms_key_arn, "topicArn": self.topic_arn}
+        )
+
+    def _create_key(self, config: VaultConfig, tags: dict[str, str]) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """A customer-managed key and its alias; returns (key ARN, alias ARN)."""
+        key = aws.kms.Key(
+            config.name,
+            description=f"Encrypts the recovery points of backup vault {self.vault_name}",
+            region=self.region,
+            enable_key_rotation=True,
+            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+            policy=pulumi.Output.json_dumps(self._key_policy(with_notifications=config.notifications is not None)),
+            tags=tags,
+            opts=data_options(self, self._context.production),
+        )
+        alias = aws.kms.Alias(
+            config.name,
+            name=f"alias/{self.vault_name}",
+            target_key_id=key.key_id,
+            region=self.region,
+            opts=child_options(self),
+        )
+        return key.arn, self._context.arn("kms", self.region, alias.name)
+
+    def _key_policy(self, with_notifications: bool) -> dict[str, object]:
+        account = self._context.account_id
+        statements: list[dict[str, object]] = [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": self._context.account_root_arn()},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "AwsBackupUsesKeyForThisAccount",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": BACKUP_KEY_ACTIONS,
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {
+                        "kms:ViaService": f"backup.{self.region}.amazonaws.com",
+                        "kms:CallerAccount": account,
+                    }
+                },
+            },
+        ]
+        if with_notifications:
+            statements.append(
+                {
+                    "Sid": "AwsBackupPublishesEncryptedNotifications",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "backup.amazonaws.com"},
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                }
+            )
+        return {"Version": "2012-10-17", "Statement": statements}
+
+    @staticmethod
+    def _access_statements(policy: AccessPolicyConfig) -> list[dict[str, object]]:
+        statements: list[dict[str, object]] = []
+        if policy.deny_deletion:
+            deny: dict[str, object] = {
+                "Sid": "DenyRecoveryPointDeletion",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": DENIED_ACTIONS,
+                "Resource": "*",
+            }
+            if policy.break_glass_principal_arns:
+                deny["Condition"] = {"ArnNotLike": {"aws:PrincipalArn": policy.break_glass_principal_arns}}
+            statements.append(deny)
+        if policy.copy_from_organization_id:
+            statements.append(
+                {
+                    "Sid": "AllowCopiesFromOrganization",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": "backup:CopyIntoBackupVault",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:PrincipalOrgID": policy.copy_from_organization_id}},
+                }
+            )
+        return statements
+
+    def _notify(
+        self, name: str, config: NotificationsConfig, key: pulumi.Input[str], tags: dict[str, str]
+    ) -> pulumi.Output[str]:
+        topic_name = f"{self.vault_name}-events"
+        topic = aws.sns.Topic(
+            name,
+            name=topic_name,
+            region=self.region,
+            kms_master_key_id=key,
+            tags=tags,
+            opts=data_options(self, self._context.production),
+        )
+        # Built from known parts (its explicit name comes from topic.name, which records the link) rather than
+        # topic.arn, which is unknown until the topic exists: the policy pack can read it on a first preview.
+        topic_arn = self._context.arn("sns", self.region, topic.name)
+        aws.sns.TopicPolicy(
+            name,
+            arn=topic_arn,
+            region=self.region,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AwsBackupPublishesForThisAccount",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "backup.amazonaws.com"},
+                            "Action": "SNS:Publish",
+                            "Resource": topic_arn,
+                            "Condition": {"StringEquals": {"aws:SourceAccount": self._context.account_id}},
+                        }
+                    ],
+                }
+            ),
+            opts=child_options(self),
+        )
+        aws.backup.VaultNotifications(
+            name,
+            backup_vault_name=self.vault.name,
+            region=self.region,
+            sns_topic_arn=topic_arn,
+            backup_vault_events=list(config.events),
+            opts=child_options(self),
+        )
+        for index, subscription in enumerate(config.subscriptions):
+            aws.sns.TopicSubscription(
+                f"{name}-{index}",
+                topic=topic_arn,
+                region=self.region,
+                protocol=subscription.protocol,
+                endpoint=subscription.endpoint,
+                opts=child_options(self),
+            )
+        return topic_arn

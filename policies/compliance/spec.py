@@ -1,0 +1,117 @@
+"""A policy as data: its metadata, knobs, the property paths it reads, and a pure check function.
+
+Domain modules declare `PolicySpec`s; `to_policy()` turns one into the SDK's Resource/StackValidationPolicy. The
+check functions take the `resources` views (no SDK objects), so unit tests call them directly and the protocol
+tests prove the same verdicts through the real pack process.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+)
+
+from compliance.resources import KIND_OF_TOKEN, Resource, Stack, from_policy_resource, from_validation_args, kind_of
+
+
+@dataclass(frozen=True)
+class Violation:
+    message: str
+    urn: str | None = None
+
+
+ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterable[str]]
+StackCheck = Callable[[Stack, Mapping[str, Any]], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """One policy. `level` is its level in the baseline profile, which is also its level with no config file."""
+
+    name: str
+    description: str
+    why: str  # the reason, with its source (README)
+    severity: str  # low | medium | high | critical
+    remediation: str
+    reads: Mapping[str, tuple[str, ...]]  # type token -> property paths read (`[]` marks list items)
+    check: ResourceCheck | StackCheck
+    stack: bool = False  # a stack policy (spans resources) rather than a resource policy
+    knobs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # JSON schema properties, with defaults
+    level: str = "mandatory"
+    aws_limit: bool = False  # an AWS limit: mandatory in every profile, not relaxable
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for kind in map(kind_of, self.reads) if kind)
+
+    def defaults(self) -> dict[str, Any]:
+        return {key: copy.deepcopy(schema["default"]) for key, schema in self.knobs.items()}
+
+    def with_defaults(self, config: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {**self.defaults(), **dict(config or {})}
+
+    def run(self, subject: Resource | Stack, config: Mapping[str, Any] | None = None) -> list[Violation]:
+        """The verdict on one resource (resource policy) or a stack (stack policy): [] means pass."""
+        settings = self.with_defaults(config)
+        if self.stack:
+            assert isinstance(subject, Stack)
+            return list(self.check(subject, settings))  # type: ignore[arg-type]
+        assert isinstance(subject, Resource)
+        if subject.kind not in self.kinds:
+            return []
+        return [Violation(message, subject.urn) for message in self.check(subject, settings)]  # type: ignore[arg-type]
+
+
+def stack_default_region() -> str | None:
+    """`aws:region` of the stack under analysis (the engine passes the stack's config in PULUMI_CONFIG)."""
+    try:
+        config = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+    except json.JSONDecodeError:
+        return None
+    region = config.get("aws:region") if isinstance(config, dict) else None
+    return region if isinstance(region, str) else None
+
+
+def to_policy(spec: PolicySpec) -> ResourceValidationPolicy | StackValidationPolicy:
+    """The SDK policy for a spec. Its own level is the baseline level, so no config file means baseline."""
+    common = dict(
+        name=spec.name,
+        description=spec.description,
+        enforcement_level=EnforcementLevel(spec.level),
+        config_schema=PolicyConfigSchema(properties={k: dict(v) for k, v in spec.knobs.items()}),
+        severity=Severity(spec.severity),
+        remediation_steps=spec.remediation,
+    )
+    if spec.stack:
+        def validate_stack(args: Any, report: Callable[..., None]) -> None:
+            stack = Stack((from_policy_resource(r) for r in args.resources), stack_default_region())
+            for violation in spec.run(stack, args.get_config()):
+                report(violation.message, violation.urn)
+
+        return StackValidationPolicy(validate=validate_stack, **common)
+
+    tokens = {token for token, kind in KIND_OF_TOKEN.items() if kind in spec.kinds}
+
+    def validate_resource(args: Any, report: Callable[..., None]) -> None:
+        if args.resource_type not in tokens:
+            return  # another type: nothing to judge (Python has no validate_resource_of_type)
+        for violation in spec.run(from_validation_args(args), args.get_config()):
+            report(violation.message)
+
+    return ResourceValidationPolicy(validate=validate_resource, **common)
+
+
+def days(value: float | None) -> str:
+    """A day count for a message (the engine sends numbers as floats)."""
+    return "unset" if value is None else f"{int(value)}"

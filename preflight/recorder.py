@@ -1,0 +1,113 @@
+"""A Pulumi mock monitor that records every resource a program registers, as the engine would hand it to a
+policy pack: engine (camelCase) property names, unknown values as the SDK's sentinel, parent, dependencies,
+property dependencies, provider and resource options.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime.proto import resource_pb2
+
+from preflight.pack_client import AnalyzedResource, ProviderRef
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+# The SDK's marker for a resource reference inside a property value (pulumi/runtime/rpc.py).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+
+
+@dataclass
+class RecordedResource(AnalyzedResource):
+    """An analysed resource plus what the Analyzer protocol does not carry but program tests check."""
+
+    retain_on_delete: bool = False
+    custom: bool = True
+
+
+def _as_analyzer_sees_it(value: Any) -> Any:
+    """Resource references become their id (custom resources) or URN (components), as the engine marshals
+    properties for an analyzer that does not accept resource references."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == RESOURCE_SIG:
+            return value.get("id") or value.get("urn", "")
+        return {k: _as_analyzer_sees_it(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_analyzer_sees_it(v) for v in value]
+    return value
+
+
+def default_provider(stack: str, project: str, package: str, version: str, config: dict[str, str]) -> ProviderRef:
+    """The provider the engine creates for resources that name none: `pulumi:providers:<package>` configured
+    from the stack's `<package>:*` keys."""
+    name = f"default_{version.replace('.', '_')}"
+    type_ = f"pulumi:providers:{package}"
+    properties: dict[str, Any] = {
+        key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{package}:")
+    }
+    properties["version"] = version
+    return ProviderRef(type=type_, urn=f"urn:pulumi:{stack}::{project}::{type_}::{name}", name=name,
+                       properties=properties)
+
+
+class RecordingMonitor(MockMonitor):
+    """Records each registration in order; `analyzed_resources()` gives the program's resources as the engine
+    knows them.
+
+    `default_providers` maps a package name (`aws`) to the provider its resources get when they name none.
+    """
+
+    def __init__(self, mocks: Mocks, default_providers: dict[str, ProviderRef]) -> None:
+        super().__init__(mocks)
+        self.default_providers = default_providers
+        self.recorded: list[RecordedResource] = []
+        self._by_urn: dict[str, RecordedResource] = {}
+        self._lock = threading.Lock()  # the SDK registers resources from a thread pool
+
+    def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> resource_pb2.RegisterResourceResponse:
+        response = super().RegisterResource(request)
+        properties = _as_analyzer_sees_it(json_format.MessageToDict(request.object))
+        resource = RecordedResource(
+            type=request.type,
+            name=request.name,
+            urn=response.urn,
+            properties=properties,
+            parent=request.parent,
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            protect=request.protect,
+            provider=self._provider(request),
+            retain_on_delete=request.retainOnDelete,
+            custom=request.custom,
+        )
+        with self._lock:
+            self.recorded.append(resource)
+            self._by_urn[resource.urn] = resource
+        return response
+
+    def _provider(self, request: resource_pb2.RegisterResourceRequest) -> ProviderRef | None:
+        if not request.custom or request.type.startswith("pulumi:providers:"):
+            return None
+        if request.provider:
+            urn = request.provider.rsplit("::", 1)[0]  # a provider reference is `<urn>::<id>`
+            with self._lock:
+                explicit = self._by_urn.get(urn)
+            if explicit is not None:
+                return ProviderRef(type=explicit.type, urn=urn, name=explicit.name, properties=explicit.properties)
+        return self.default_providers.get(request.type.split(":", 1)[0])
+
+    def analyzed_resources(self) -> list[RecordedResource]:
+        """The program's resources, with each default provider that one of them uses placed after the stack
+        (the engine creates them first, as children of the stack)."""
+        stack = [r for r in self.recorded if r.type == STACK_TYPE]
+        used = {r.provider.urn for r in self.recorded if r.provider is not None}
+        providers = [
+            RecordedResource(type=p.type, name=p.name, urn=p.urn, properties=p.properties,
+                             parent=stack[0].urn if stack else "", custom=True)
+            for p in self.default_providers.values() if p.urn in used
+        ]
+        return stack + providers + [r for r in self.recorded if r.type != STACK_TYPE]

@@ -1,0 +1,5 @@
+import sys
+
+from preflight.retention.cli import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""The report's content: for each plan and each alternative strategy, the recovery points, RPO, oldest point, cost
+and profile breaches, ready for the Markdown, JSON and PNG renderers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from components.config.stack import StackConfig
+from preflight.retention.analysis import RegionFigures, TypeFigures, region_points, type_figures
+from preflight.retention.model import Strategy, Workload
+from preflight.retention.pricing import PriceTable
+from preflight.retention.profile import Breach, Profile, breaches
+from preflight.retention.strategies import stack_strategies
+
+
+@dataclass
+class StrategyReport:
+    strategy: Strategy
+    points: dict[str, RegionFigures]  # per resource, lifecycle as written (types honouring cold storage)
+    types: list[TypeFigures]
+    breaches: list[Breach]
+
+    @property
+    def storage_usd(self) -> float:
+        return sum(t.workload.count * t.storage_usd for t in self.types)
+
+    @property
+    def transfer_usd(self) -> float:
+        return sum(t.workload.count * t.transfer_usd for t in self.types)
+
+    @property
+    def total_usd(self) -> float:
+        return self.storage_usd + self.transfer_usd
+
+    def rpo_by_type(self, region: str) -> dict[str, float]:
+        return {t.workload.resource_type: t.regions[region].rpo_hours for t in self.types if region in t.regions}
+
+    @property
+    def oldest_days(self) -> float:
+        return max((figures.oldest_days for figures in self.points.values()), default=0.0)
+
+    @property
+    def price_caveats(self) -> list[str]:
+        return sorted({note for t in self.types for note in t.price_caveats})
+
+
+@dataclass
+class RetentionReport:
+    stack: str
+    profile: Profile
+    groups: list[list[StrategyReport]]  # per plan: the plan, then its alternatives
+    prices: PriceTable
+    notes: list[str] = field(default_factory=list)
+
+
+def strategy_report(strategy: Strategy, profile: Profile, workloads: dict[str, Workload],
+                    prices: PriceTable) -> StrategyReport:
+    types = [type_figures(strategy, workloads[kind], prices) for kind in strategy.resource_types]
+    return StrategyReport(strategy, region_points(strategy), types, breaches(strategy, profile))
+
+
+def build_report(stack: str, config: StackConfig, profile: Profile, workloads: dict[str, Workload],
+                 prices: PriceTable) -> RetentionReport:
+    groups = [
+        [strategy_report(strategy, profile, workloads, prices) for strategy in group]
+        for group in stack_strategies(config, profile)
+    ]
+    notes = []
+    if any(math.isinf(r.total_usd) for group in groups for r in group):
+        notes.append("A strategy keeping recovery points forever has no steady state: its count and cost grow "
+                     "without bound (shown as ∞).")
+    return RetentionReport(stack, profile, groups, prices, notes)

@@ -1,0 +1,29 @@
+"""Shared fixtures. The mock machinery itself lives in tests/pulumi_mocks.py (importable from any test)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pulumi_mocks import ROOT, Recorded, run_program, stack_file_config
+
+STACKS = ROOT / "tests" / "stacks"
+
+
+@pytest.fixture(scope="session")
+def stack_resources() -> Callable[..., list[Recorded]]:
+    """`stack_resources(path, **overrides)`: the resources the program registers for a stack file under mocks, with
+    `aws-backups:<key>` overrides; each distinct run happens once per session (tests must not mutate the result)."""
+    cache: dict[tuple, list[Recorded]] = {}
+
+    def run(path: Path, **overrides: object) -> list[Recorded]:
+        key = (path, json.dumps(overrides, sort_keys=True))
+        if key not in cache:
+            config = {**stack_file_config(path), **{f"aws-backups:{k}": v for k, v in overrides.items()}}
+            stack_name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+            cache[key] = run_program(config, stack_name=stack_name)
+        return cache[key]
+
+    return run

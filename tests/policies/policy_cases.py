@@ -1,0 +1,386 @@
+"""PASS / FAIL / SKIP tables, one per policy: each case changes one thing in the compliant stack.
+
+SKIP means the policy has nothing to judge in that stack (e.g. no cold storage for the cold-storage rule): it
+must then report nothing. The unit tests run every case on the pure check function; the protocol tests send a
+sample of them through the pack process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance.resources import BUCKET, BUCKET_V6, BUCKET_VERSIONING_V6
+from policy_stack import (
+    ACCOUNT,
+    DR_REGION,
+    OTHER_ACCOUNT,
+    PREFIX,
+    REGION,
+    REMOVE,
+    UNKNOWN,
+    Item,
+    mutate,
+    vault_arn,
+    without,
+)
+
+Change = Callable[[dict[str, Item]], dict[str, Item]]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    expected: str  # pass | fail | skip
+    change: Change = lambda items: items
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def set_(name: str, path: str, value: Any) -> Change:
+    return lambda items: mutate(items, name, path, value)
+
+
+def drop(*names: str) -> Change:
+    return lambda items: without(items, *names)
+
+
+def chain(*changes: Change) -> Change:
+    def run(items: dict[str, Item]) -> dict[str, Item]:
+        for change in changes:
+            items = change(items)
+        return items
+    return run
+
+
+def edit(name: str, **attributes: Any) -> Change:
+    """Change an item's deps / depends_on / type."""
+    def run(items: dict[str, Item]) -> dict[str, Item]:
+        items = without(items)
+        for key, value in attributes.items():
+            setattr(items[name], key, value)
+        return items
+    return run
+
+
+def add(name: str, item: Item) -> Change:
+    def run(items: dict[str, Item]) -> dict[str, Item]:
+        return {**without(items), name: item}
+    return run
+
+
+RULE = "rules[0]"
+COPY = "rules[0].copyActions[0]"
+PITR = "rules[1]"
+REPL = "rules[0]"
+LEGACY_BUCKET = Item(BUCKET, {
+    "bucket": "legacy", "region": REGION, "tags": {"backup:critical": "true"}, "versioning": {"enabled": True},
+    "replicationConfiguration": {"role": UNKNOWN, "rules": [{
+        "id": "all", "status": "Enabled", "priority": 1, "filter": {"tags": {"team": "a"}},
+        "deleteMarkerReplicationStatus": "Disabled",
+        "destination": {"bucket": f"arn:aws:s3:::{PREFIX}-replica", "replicaKmsKeyId": UNKNOWN,
+                        "replicationTime": {"status": "Enabled", "minutes": 15},
+                        "metrics": {"status": "Enabled", "minutes": 15}},
+        "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"enabled": True}},
+    }]},
+}, protect=True)
+COMPLIANT = Case("compliant stack", "pass")
+
+CASES: dict[str, list[Case]] = {
+    "aws-backup-plan-check-cold-storage-gap": [
+        COMPLIANT,
+        Case("rule deletes 70 days after cold", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", 800)),
+        Case("copy deletes 70 days after cold", "fail", set_("plan", f"{COPY}.lifecycle.deleteAfter", 800)),
+        Case("exactly 90 days after cold", "pass", chain(set_("plan", f"{RULE}.lifecycle.deleteAfter", 820),
+                                                         set_("plan", f"{COPY}.lifecycle.deleteAfter", 820))),
+        Case("floats as the engine sends them", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", 819.0)),
+        Case("no cold storage", "skip", chain(set_("plan", f"{RULE}.lifecycle.coldStorageAfter", REMOVE),
+                                              set_("plan", f"{COPY}.lifecycle.coldStorageAfter", REMOVE))),
+    ],
+    "aws-backup-plan-check-lifecycle-bounds": [
+        COMPLIANT,
+        Case("deleteAfter above 36500", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", 36501)),
+        Case("deleteAfter 0", "fail", set_("plan", f"{PITR}.lifecycle.deleteAfter", 0)),
+        Case("-1 on one field only", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", -1)),
+        Case("-1 on both (keep forever)", "pass", chain(set_("plan", f"{RULE}.lifecycle.deleteAfter", -1),
+                                                        set_("plan", f"{RULE}.lifecycle.coldStorageAfter", -1))),
+        Case("no lifecycle at all", "skip", chain(set_("plan", f"{RULE}.lifecycle", REMOVE),
+                                                  set_("plan", f"{COPY}.lifecycle", REMOVE),
+                                                  set_("plan", f"{PITR}.lifecycle", REMOVE))),
+    ],
+    "aws-backup-plan-check-continuous-backup": [
+        COMPLIANT,
+        Case("36 days", "fail", set_("plan", f"{PITR}.lifecycle.deleteAfter", 36)),
+        Case("cold storage", "fail", set_("plan", f"{PITR}.lifecycle.coldStorageAfter", 10)),
+        Case("no lifecycle", "fail", set_("plan", f"{PITR}.lifecycle", REMOVE)),
+        Case("1 day", "pass", set_("plan", f"{PITR}.lifecycle.deleteAfter", 1)),
+        Case("no continuous rule", "skip", set_("plan", f"{PITR}.enableContinuousBackup", False)),
+    ],
+    "aws-backup-plan-check-start-window": [
+        COMPLIANT,
+        Case("59 minutes", "fail", set_("plan", f"{RULE}.startWindow", 59)),
+        Case("unset", "skip", set_("plan", f"{RULE}.startWindow", REMOVE)),
+    ],
+    "aws-backup-plan-check-schedule": [
+        COMPLIANT,
+        Case("both day fields set", "fail", set_("plan", f"{RULE}.schedule", "cron(0 5 * * * *)")),
+        Case("rate expression", "fail", set_("plan", f"{RULE}.schedule", "rate(1 day)")),
+        Case("five fields", "fail", set_("plan", f"{RULE}.schedule", "cron(0 5 * * ?)")),
+        Case("every 30 minutes", "fail", set_("plan", f"{RULE}.schedule", "cron(0,30 * ? * * *)")),
+        Case("last Friday of the month", "pass", set_("plan", f"{RULE}.schedule", "cron(0 5 ? * 6L *)")),
+        Case("no schedule", "skip", chain(set_("plan", f"{RULE}.schedule", REMOVE),
+                                          set_("plan", f"{PITR}.schedule", REMOVE))),
+    ],
+    "aws-backup-resource-check-names": [
+        COMPLIANT,
+        Case("rule name with a space", "fail", set_("plan", f"{RULE}.ruleName", "daily backup")),
+        Case("rule name of 51 characters", "fail", set_("plan", f"{RULE}.ruleName", "r" * 51)),
+        Case("rule name with . _ -", "pass", set_("plan", f"{RULE}.ruleName", "a.b_c-1")),
+        Case("vault name of 1 character", "fail", set_("main-vault", "name", "x")),
+        Case("vault name with a dot", "fail", set_("main-vault", "name", "main.vault")),
+    ],
+    "aws-backup-vaultlock-check-bounds": [
+        COMPLIANT,
+        Case("changeableForDays 2", "fail", set_("main-lock", "changeableForDays", 2)),
+        Case("minRetentionDays 0", "fail", set_("main-lock", "minRetentionDays", 0)),
+        Case("maxRetentionDays 36501", "fail", set_("main-lock", "maxRetentionDays", 36501)),
+        Case("min above max", "fail", set_("main-lock", "minRetentionDays", 4000)),
+        Case("governance mode (no changeableForDays)", "pass", set_("main-lock", "changeableForDays", REMOVE)),
+        Case("no locks", "skip", drop("main-lock", "dr-lock")),
+    ],
+    "aws-backup-plan-check-retention-in-lock": [
+        COMPLIANT,
+        Case("rule keeps longer than the lock's max", "fail", set_("main-lock", "maxRetentionDays", 2000)),
+        Case("copy keeps shorter than the DR lock's min", "fail", set_("dr-lock", "minRetentionDays", 3000)),
+        Case("rule keeps forever under a max", "fail", chain(set_("plan", f"{RULE}.lifecycle", REMOVE),
+                                                             set_("plan", f"{COPY}.lifecycle", REMOVE))),
+        Case("lock linked by name only", "fail", chain(edit("main-lock", deps={}),
+                                                       set_("main-lock", "maxRetentionDays", 2000))),
+        Case("target vault name unknown, linked by dependency", "fail", chain(
+            set_("plan", f"{RULE}.targetVaultName", UNKNOWN), set_("plan", f"{PITR}.targetVaultName", UNKNOWN),
+            set_("main-lock", "maxRetentionDays", 2000))),
+        Case("no locks", "skip", drop("main-lock", "dr-lock")),
+    ],
+    "aws-s3-replication-check-versioning": [
+        COMPLIANT,
+        Case("destination versioning suspended", "fail",
+             set_("replica-versioning", "versioningConfiguration.status", "Suspended")),
+        Case("no source versioning", "fail", drop("data-versioning")),
+        Case("replication does not depend on versioning", "fail", edit("replication", depends_on=[])),
+        Case("v6 BucketVersioningV2 token", "pass", edit("data-versioning", type=BUCKET_VERSIONING_V6)),
+        Case("legacy inline bucket with versioning", "pass", add("legacy", LEGACY_BUCKET)),
+        Case("legacy inline bucket without versioning", "fail",
+             chain(add("legacy", LEGACY_BUCKET), set_("legacy", "versioning.enabled", False))),
+        Case("no replication", "skip", drop("replication")),
+    ],
+    "aws-s3-replication-check-rule-fields": [
+        COMPLIANT,
+        Case("filter without priority", "fail", set_("replication", f"{REPL}.priority", REMOVE)),
+        Case("filter without deleteMarkerReplication", "fail",
+             set_("replication", f"{REPL}.deleteMarkerReplication", REMOVE)),
+        Case("tag filter with delete markers", "fail", chain(
+            set_("replication", f"{REPL}.filter", {"tag": {"key": "team", "value": "a"}}),
+            set_("replication", f"{REPL}.deleteMarkerReplication.status", "Enabled"))),
+        Case("duplicate priorities", "fail", lambda items: mutate(
+            items, "replication", "rules[1]", {**items["replication"].props["rules"][0], "id": "second"})),
+        Case("V1 rule (no filter) without priority", "pass", chain(
+            set_("replication", f"{REPL}.filter", REMOVE), set_("replication", f"{REPL}.priority", REMOVE))),
+        Case("legacy inline: tag filter with delete markers", "fail", chain(
+            add("legacy", LEGACY_BUCKET),
+            set_("legacy", "replicationConfiguration.rules[0].deleteMarkerReplicationStatus", "Enabled"))),
+        Case("no replication", "skip", drop("replication")),
+    ],
+    "aws-s3-replication-check-rtc-metrics": [
+        COMPLIANT,
+        Case("RTC without metrics", "fail", set_("replication", f"{REPL}.destination.metrics.status", "Disabled")),
+        Case("RTC of 30 minutes", "fail",
+             set_("replication", f"{REPL}.destination.replicationTime.time.minutes", 30)),
+        Case("legacy inline RTC without metrics", "fail", chain(
+            add("legacy", LEGACY_BUCKET),
+            set_("legacy", "replicationConfiguration.rules[0].destination.metrics", REMOVE))),
+        Case("no RTC", "skip", set_("replication", f"{REPL}.destination.replicationTime.status", "Disabled")),
+    ],
+    "aws-s3-replication-check-kms-selection": [
+        COMPLIANT,
+        Case("KMS objects selected without a replica key", "fail",
+             set_("replication", f"{REPL}.destination.encryptionConfiguration", REMOVE)),
+        Case("replica key without selecting KMS objects", "fail",
+             set_("replication", f"{REPL}.sourceSelectionCriteria", REMOVE)),
+        Case("legacy inline without replica key", "fail", chain(
+            add("legacy", LEGACY_BUCKET),
+            set_("legacy", "replicationConfiguration.rules[0].destination.replicaKmsKeyId", REMOVE))),
+        Case("neither", "skip", chain(set_("replication", f"{REPL}.destination.encryptionConfiguration", REMOVE),
+                                      set_("replication", f"{REPL}.sourceSelectionCriteria", REMOVE))),
+    ],
+    "aws-backup-plan-enforce-min-retention": [
+        COMPLIANT,
+        Case("SOX: 7 years is exactly enough", "pass", config={"minRetentionDays": 2555}),
+        Case("a copy kept 30 days", "fail", chain(set_("plan", f"{COPY}.lifecycle", {"deleteAfter": 30}))),
+        Case("profile minimum above every rule", "fail", config={"minRetentionDays": 3000}),
+        Case("continuous rule short, snapshot rule long (HIPAA)", "pass", config={"minRetentionDays": 2190}),
+        Case("continuous rule alone (HIPAA)", "fail", set_("plan", "rules", [
+            {"ruleName": "pitr", "targetVaultName": f"{PREFIX}-main", "enableContinuousBackup": True,
+             "lifecycle": {"deleteAfter": 35}}]), config={"minRetentionDays": 2190}),
+        Case("rule without lifecycle keeps forever", "pass", set_("plan", f"{RULE}.lifecycle", REMOVE)),
+    ],
+    "aws-backup-plan-enforce-max-retention": [
+        COMPLIANT,
+        Case("GDPR maximum below the rule", "fail", config={"maxRetentionDays": 2000}),
+        Case("GDPR maximum equal to the rule", "pass", config={"maxRetentionDays": 2555}),
+        Case("rule without lifecycle keeps forever", "fail", set_("plan", f"{RULE}.lifecycle", REMOVE),
+             config={"maxRetentionDays": 2555}),
+        Case("keep forever (-1)", "fail", chain(set_("plan", f"{RULE}.lifecycle.deleteAfter", -1),
+                                                set_("plan", f"{RULE}.lifecycle.coldStorageAfter", -1)),
+             config={"maxRetentionDays": 2555}),
+    ],
+    "aws-backup-plan-enforce-min-frequency": [
+        COMPLIANT,
+        Case("weekly only", "fail", chain(set_("plan", f"{PITR}.enableContinuousBackup", False),
+                                          set_("plan", f"{PITR}.schedule", "cron(0 5 ? * 1 *)"),
+                                          set_("plan", f"{RULE}.schedule", "cron(0 5 ? * 1 *)"))),
+        Case("weekly with continuous backup", "pass", set_("plan", f"{RULE}.schedule", "cron(0 5 ? * 1 *)")),
+        Case("weekdays only: 3-day weekend gap", "fail", chain(
+            set_("plan", f"{PITR}.enableContinuousBackup", False), set_("plan", f"{PITR}.schedule", REMOVE),
+            set_("plan", f"{RULE}.schedule", "cron(0 5 ? * MON-FRI *)"))),
+        Case("weekly against a weekly profile", "pass", chain(
+            set_("plan", f"{PITR}.enableContinuousBackup", False),
+            set_("plan", f"{PITR}.schedule", "cron(0 5 ? * 1 *)")), config={"maxIntervalHours": 168}),
+        Case("invalid schedule makes no backups", "fail", chain(
+            set_("plan", f"{PITR}.enableContinuousBackup", False), set_("plan", f"{PITR}.schedule", "rate(1 day)"),
+            set_("plan", f"{RULE}.schedule", "rate(1 day)"))),
+    ],
+    "aws-backup-plan-enforce-warm-period": [
+        Case("no warm requirement", "skip", set_("plan", f"{RULE}.lifecycle.coldStorageAfter", 1)),
+        Case("PCI: 730 warm days", "pass", config={"minWarmDays": 90}),
+        Case("PCI: cold after 30 days", "fail", set_("plan", f"{RULE}.lifecycle.coldStorageAfter", 30),
+             config={"minWarmDays": 90}),
+        Case("PCI: copy cold after 89 days", "fail", set_("plan", f"{COPY}.lifecycle.coldStorageAfter", 89),
+             config={"minWarmDays": 90}),
+    ],
+    "aws-backup-vault-require-customer-managed-key": [
+        Case("key created in the stack, ARN unknown", "pass"),
+        Case("no kmsKeyArn (aws/backup)", "fail", chain(set_("main-vault", "kmsKeyArn", REMOVE),
+                                                        edit("main-vault", deps={}))),
+        Case("the AWS-managed alias", "fail", chain(set_("main-vault", "kmsKeyArn", "alias/aws/backup"),
+                                                    edit("main-vault", deps={}))),
+        Case("a literal customer key ARN", "pass", chain(
+            set_("main-vault", "kmsKeyArn", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            edit("main-vault", deps={}))),
+        Case("a literal key outside the allowed list", "fail", chain(
+            set_("main-vault", "kmsKeyArn", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            edit("main-vault", deps={})), config={"allowedKeyArns": ["arn:aws:kms:us-east-1:111122223333:key/other"]}),
+        Case("no vaults", "skip", drop("main-vault", "dr-vault")),
+    ],
+    "aws-backup-vault-require-lock": [
+        COMPLIANT,
+        Case("compliance mode required and set", "pass", config={"mode": "compliance"}),
+        Case("governance lock where compliance is required", "fail", set_("main-lock", "changeableForDays", REMOVE),
+             config={"mode": "compliance"}),
+        Case("no lock", "fail", drop("dr-lock")),
+        Case("no vaults", "skip", drop("main-vault", "dr-vault")),
+    ],
+    "aws-backup-vault-require-deny-delete-policy": [
+        COMPLIANT,
+        Case("no vault policy", "fail", drop("main-policy")),
+        Case("policy allows instead of denying", "fail",
+             set_("main-policy", "policy", '{"Statement": [{"Effect": "Allow", "Action": "backup:*"}]}')),
+        Case("denies deletion but not lifecycle changes", "fail", set_(
+            "main-policy", "policy", '{"Statement": {"Effect": "Deny", "Action": "backup:DeleteRecoveryPoint"}}')),
+        Case("no vaults", "skip", drop("main-vault", "dr-vault")),
+    ],
+    "aws-backup-vault-require-notifications": [
+        COMPLIANT,
+        Case("only started events", "fail", set_("main-notifications", "backupVaultEvents", ["BACKUP_JOB_STARTED"])),
+        Case("no notifications on the DR vault", "fail", drop("dr-notifications")),
+        Case("no vaults", "skip", drop("main-vault", "dr-vault")),
+    ],
+    "aws-backup-plan-require-cross-region-copy": [
+        COMPLIANT,
+        Case("copy to a vault of the same region", "fail",
+             set_("plan", f"{COPY}.destinationVaultArn", vault_arn(REGION, f"{PREFIX}-main"))),
+        Case("no copies", "fail", set_("plan", f"{RULE}.copyActions", REMOVE)),
+        Case("plan region from aws:region", "pass", set_("plan", "region", REMOVE)),
+        Case("no plans", "skip", drop("plan")),
+    ],
+    "aws-backup-plan-require-cross-account-copy": [
+        Case("copies stay in the account", "fail"),
+        Case("a copy to another account", "pass", set_("plan", f"{RULE}.copyActions[1]", {
+            "destinationVaultArn": vault_arn(DR_REGION, "org-vault", OTHER_ACCOUNT)})),
+        Case("accountId knob names the destination's account", "fail", config={"accountId": ACCOUNT}),
+        Case("accountId knob, copy leaves it", "pass", set_("plan", f"{COPY}.destinationVaultArn",
+                                                            vault_arn(DR_REGION, "x", OTHER_ACCOUNT)),
+             config={"accountId": ACCOUNT}),
+        Case("no plans", "skip", drop("plan")),
+    ],
+    "aws-backup-data-require-deletion-protection": [
+        COMPLIANT,
+        Case("unprotected vault", "fail", set_("main-vault", "protect", False)),
+        Case("unprotected bucket", "fail", set_("replica-bucket", "protect", False)),
+        Case("unprotected v6 BucketV2", "fail", chain(edit("replica-bucket", type=BUCKET_V6),
+                                                      set_("replica-bucket", "protect", False))),
+        Case("unprotected KMS key", "fail", set_("dr-key", "protect", False)),
+        Case("unprotected notification topic", "fail", set_("main-topic", "protect", False)),
+        Case("vault forceDestroy", "fail", set_("main-vault", "forceDestroy", True)),
+        Case("bucket forceDestroy", "fail", set_("data-bucket", "forceDestroy", True)),
+        Case("key deletion window 7 days", "fail", set_("main-key", "deletionWindowInDays", 7)),
+        Case("key deletion window unset (AWS default 30)", "pass", set_("main-key", "deletionWindowInDays", REMOVE)),
+    ],
+    "aws-backup-plan-require-selection-and-vault": [
+        COMPLIANT,
+        Case("no selection", "fail", drop("selection")),
+        Case("rule targets a vault the stack does not create", "fail",
+             set_("plan", f"{RULE}.targetVaultName", "missing")),
+        Case("...listed as external", "pass", set_("plan", f"{RULE}.targetVaultName", "missing"),
+             config={"externalVaultNames": ["missing"]}),
+        Case("target vault name unknown, linked by dependency", "pass",
+             set_("plan", f"{RULE}.targetVaultName", UNKNOWN)),
+        Case("no plans", "skip", drop("plan")),
+    ],
+    "aws-backup-selection-check-resource-types": [
+        COMPLIANT,
+        Case("an S3 bucket ARN", "fail", set_("selection", "resources", ["arn:aws:s3:::bucket"])),
+        Case("not an ARN", "fail", set_("selection", "resources", ["my-table"])),
+        Case("every resource", "pass", set_("selection", "resources", ["*"])),
+        Case("GovCloud DynamoDB table", "pass", set_(
+            "selection", "resources", ["arn:aws-us-gov:dynamodb:us-gov-west-1:123456789012:table/orders"])),
+        Case("excluded ARN of another service", "fail",
+             set_("selection", "notResources", ["arn:aws:lambda:us-east-1:123456789012:function:f"])),
+        Case("tag-only selection", "skip", set_("selection", "resources", REMOVE)),
+    ],
+    "aws-s3-bucket-require-replication": [
+        COMPLIANT,
+        Case("critical bucket without replication", "fail", drop("replication")),
+        Case("critical bucket replicated inline (legacy)", "pass", add("legacy", LEGACY_BUCKET)),
+        Case("other tag key configured", "skip", drop("replication"), config={"criticalTagKey": "tier"}),
+        Case("tag value not critical", "skip", chain(drop("replication"),
+                                                     set_("data-bucket", "tags", {"backup:critical": "false"}))),
+    ],
+    "aws-s3-replication-require-cross-region": [
+        COMPLIANT,
+        Case("destination in the source region", "fail", set_("replica-bucket", "region", REGION)),
+        Case("destination bucket outside the stack", "skip", drop("replica-bucket")),
+    ],
+    "aws-s3-replication-require-rtc": [
+        COMPLIANT,
+        Case("no RTC", "fail", set_("replication", f"{REPL}.destination.replicationTime", REMOVE)),
+        Case("rule disabled", "skip", chain(set_("replication", f"{REPL}.status", "Disabled"),
+                                            set_("replication", f"{REPL}.destination.replicationTime", REMOVE))),
+    ],
+    "aws-s3-replication-require-sse-kms": [
+        COMPLIANT,
+        Case("destination encrypted with SSE-S3", "fail", set_(
+            "replica-encryption", "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")),
+        Case("source without encryption config", "fail", drop("data-encryption")),
+        Case("rule without replica key", "fail",
+             set_("replication", f"{REPL}.destination.encryptionConfiguration", REMOVE)),
+        Case("no replication", "skip", drop("replication")),
+    ],
+    "aws-s3-replication-enforce-delete-markers": [
+        Case("no choice (baseline)", "skip", set_("replication", f"{REPL}.deleteMarkerReplication.status", "Enabled")),
+        Case("WORM: Disabled as required", "pass", config={"deleteMarkerReplication": "Disabled"}),
+        Case("WORM: Enabled", "fail", set_("replication", f"{REPL}.deleteMarkerReplication.status", "Enabled"),
+             config={"deleteMarkerReplication": "Disabled"}),
+        Case("GDPR: unset means Disabled", "fail", set_("replication", f"{REPL}.deleteMarkerReplication", REMOVE),
+             config={"deleteMarkerReplication": "Enabled"}),
+    ],
+}

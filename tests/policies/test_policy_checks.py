@@ -1,0 +1,63 @@
+"""Unit tests: every policy's PASS / FAIL / SKIP table (policy_cases.py) on its pure check function."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from compliance.registry import BY_NAME
+from compliance.resources import READS_SEEN, Props, kind_of
+from policy_cases import CASES
+from policy_schema import declared_reads
+from policy_stack import UNKNOWN, compliant, mutate, verdict
+from pulumi_policy.proxy import UnknownValueError
+
+# Every message ends with how to fix it: an imperative sentence.
+FIX = re.compile(r"[.;:(] (Set|Add|Remove|Rename|Use|Lower|Raise|Make|Fix|Put|Give|Target|Attach|Merge|Create)\b")
+TABLE = [(name, case) for name, cases in CASES.items() for case in cases]
+
+
+@pytest.mark.parametrize(("name", "case"), TABLE, ids=[f"{name}: {case.id}" for name, case in TABLE])
+def test_case(name, case):
+    violations = verdict(BY_NAME[name], case.change(compliant()), case.config)
+    if case.expected == "fail":
+        assert violations, "expected a violation"
+        for violation in violations:
+            assert violation.urn, "a violation names the resource"
+            assert FIX.search(violation.message), f"no fix in: {violation.message}"
+    else:
+        assert violations == [], [v.message for v in violations]
+
+
+def test_messages_name_the_value_found_and_the_fix():
+    [violation] = verdict(BY_NAME["aws-backup-plan-enforce-min-retention"],
+                          mutate(compliant(), "plan", "rules[0].copyActions[0].lifecycle", {"deleteAfter": 30.0}),
+                          {"minRetentionDays": 35})
+    assert "30 days" in violation.message
+    assert "aws-backups:plans[].rules[].copyTo[].deleteAfterDays >= 35" in violation.message
+
+
+def test_a_value_needed_and_unknown_raises_the_sdks_error():
+    # The SDK turns this into its advisory "can't run policy during preview": only when really needed.
+    items = mutate(compliant(), "main-vault", "kmsKeyArn", UNKNOWN)
+    items["main-vault"].deps = {}
+    with pytest.raises(UnknownValueError):
+        verdict(BY_NAME["aws-backup-vault-require-customer-managed-key"], items)
+
+
+def test_props_tolerate_odd_shapes():
+    props = Props({"rules": "not a list", "lifecycle": "text", "n": "35", "b": "true", "x": True})
+    assert props.items("rules") == []
+    assert props.child("lifecycle").number("deleteAfter") is None
+    assert props.number("n") == 35.0
+    assert props.flag("b") is True
+    assert props.number("x") is None  # a boolean is not a number
+
+
+def test_every_read_is_declared():
+    """The paths the checks actually read (recorded while the tables ran) are among the paths each policy
+    declares, which the schema test checks against pulumi_aws."""
+    READS_SEEN.clear()
+    for name, case in TABLE:
+        verdict(BY_NAME[name], case.change(compliant()), case.config)
+    assert {(kind_of(token), path) for token, path in READS_SEEN} - declared_reads() == set()

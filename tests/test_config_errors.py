@@ -1,0 +1,263 @@
+"""Bad stack configs: each fails before anything is registered, with one line naming the key path, the value found
+and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from components.config import ConfigError, load_stack_config
+
+GOOD: dict[str, object] = {
+    "aws:region": "eu-west-1",
+    "aws-backups:vaults": [
+        {"name": "main", "lock": {"mode": "governance", "minRetentionDays": 7, "maxRetentionDays": 400}},
+        {"name": "dr", "region": "eu-central-1"},
+    ],
+    "aws-backups:plans": [
+        {
+            "name": "standard",
+            "vault": "main",
+            "rules": [{"preset": "daily"}, {"preset": "monthly1Year", "copyTo": [{"vault": "dr"}]}],
+            "selections": [{"name": "tagged", "resourceTypes": ["EBS"], "conditions": {"stringEquals": {"b": "y"}}}],
+        }
+    ],
+}
+
+
+# (id, edits of GOOD as (path into the config, new value), the expected line: exact, or its start when the
+# allowed list is long)
+CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
+    (
+        "delete before cold storage + 90",
+        [(("aws-backups:plans", 0, "rules", 1, "deleteAfterDays"), 100)],
+        "aws-backups:plans[0].rules[1].deleteAfterDays: 100 is less than 90 days after coldStorageAfterDays 30 "
+        "(allowed: 120 or more; a recovery point stays at least 90 days in cold storage)",
+    ),
+    (
+        "delete after below 1",
+        [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 0)],
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 0 is below the minimum (allowed: 1 or more)",
+    ),
+    (
+        "delete after above 36500",
+        [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 36501)],
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 36501 is above the maximum (allowed: at most 36500)",
+    ),
+    (
+        "unknown preset",
+        [(("aws-backups:plans", 0, "rules", 0, "preset"), "hourly")],
+        "aws-backups:plans[0].rules[0].preset: 'hourly' is not allowed (allowed: 'daily', 'weekly', 'monthly1Year', "
+        "'monthly5Year' or 'monthly7Year')",
+    ),
+    (
+        "five-field cron",
+        [(("aws-backups:plans", 0, "rules", 0, "schedule"), "cron(0 5 * * ?)")],
+        "aws-backups:plans[0].rules[0].schedule: 'cron(0 5 * * ?)' is not a valid AWS cron expression: Incorrect "
+        "number of values in '0 5 * * ?'. 6 required, 5 provided. (allowed: 6 fields, one of "
+        "day-of-month/day-of-week '?')",
+    ),
+    (
+        "schedule not cron",
+        [(("aws-backups:plans", 0, "rules", 0, "schedule"), "rate(12 hours)")],
+        "aws-backups:plans[0].rules[0].schedule: 'rate(12 hours)' is not an AWS cron expression (allowed: "
+        "cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>))",
+    ),
+    (
+        "backups less than 60 minutes apart",
+        [(("aws-backups:plans", 0, "rules", 0, "schedule"), "cron(0/30 * * * ? *)")],
+        "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * * * ? *)' runs more than once an hour (allowed: a "
+        "single minute value, backups at least 60 minutes apart)",
+    ),
+    (
+        "start window under 60 minutes",
+        [(("aws-backups:plans", 0, "rules", 0, "startWindowMinutes"), 30)],
+        "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is below the minimum (allowed: 60 or more)",
+    ),
+    (
+        "unknown time zone",
+        [(("aws-backups:plans", 0, "rules", 0, "timezone"), "Mars/Olympus")],
+        "aws-backups:plans[0].rules[0].timezone: 'Mars/Olympus' is not an IANA time zone (allowed: e.g. Etc/UTC, "
+        "Europe/Paris, America/New_York)",
+    ),
+    (
+        "rule targets an unknown vault",
+        [(("aws-backups:plans", 0, "rules", 0, "vault"), "archive")],
+        "aws-backups:plans[0].rules[0].vault: 'archive' is not a vault of this stack (allowed: main, dr)",
+    ),
+    (
+        "copy to an unknown vault",
+        [(("aws-backups:plans", 0, "rules", 1, "copyTo", 0, "vault"), "elsewhere")],
+        "aws-backups:plans[0].rules[1].copyTo[0].vault: 'elsewhere' is not a vault of this stack (allowed: main, dr)",
+    ),
+    (
+        "duplicate vault names",
+        [(("aws-backups:vaults", 1, "name"), "main")],
+        "aws-backups:vaults[1].name: 'main' is used twice in vaults (allowed: unique names)",
+    ),
+    (
+        "duplicate rule names",
+        [(("aws-backups:plans", 0, "rules", 1, "name"), "Daily")],
+        "aws-backups:plans[0].rules[1].name: 'Daily' is used twice in rules (allowed: unique names)",
+    ),
+    (
+        "cold storage with continuous backup",
+        [
+            (("aws-backups:plans", 0, "rules", 1, "continuousBackup"), True),
+            (("aws-backups:plans", 0, "rules", 1, "deleteAfterDays"), 120),
+        ],
+        "aws-backups:plans[0].rules[1].coldStorageAfterDays: 30 is not allowed with continuousBackup (allowed: omit "
+        "it; point-in-time recovery has no cold storage)",
+    ),
+    (
+        "continuous backup kept over 35 days",
+        [
+            (("aws-backups:plans", 0, "rules", 0, "continuousBackup"), True),
+            (("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 36),
+        ],
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 36 is outside continuous backup's retention (allowed: "
+        "1..35 days)",
+    ),
+    (
+        "lock min above max",
+        [(("aws-backups:vaults", 0, "lock", "minRetentionDays"), 500)],
+        "aws-backups:vaults[0].lock.minRetentionDays: 500 is above maxRetentionDays 400 (allowed: at most "
+        "maxRetentionDays)",
+    ),
+    (
+        "compliance lock without cooling-off",
+        [(("aws-backups:vaults", 0, "lock", "mode"), "compliance")],
+        "aws-backups:vaults[0].lock.changeableForDays: (not set) is required in compliance mode (allowed: 3 or more "
+        "days of cooling-off before the lock is permanent)",
+    ),
+    (
+        "cooling-off under 3 days",
+        [
+            (("aws-backups:vaults", 0, "lock", "mode"), "compliance"),
+            (("aws-backups:vaults", 0, "lock", "changeableForDays"), 1),
+        ],
+        "aws-backups:vaults[0].lock.changeableForDays: 1 is below the minimum (allowed: 3 or more)",
+    ),
+    (
+        "unknown lock mode",
+        [(("aws-backups:vaults", 0, "lock", "mode"), "strict")],
+        "aws-backups:vaults[0].lock.mode: 'strict' is not allowed (allowed: 'governance' or 'compliance')",
+    ),
+    (
+        "retention outside the vault lock",
+        [(("aws-backups:vaults", 0, "lock", "minRetentionDays"), 40)],
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 35 is outside the lock of vault main (allowed: 40..400 days); "
+        "backup jobs would fail",
+    ),
+    (
+        "unknown resource type",
+        [(("aws-backups:plans", 0, "selections", 0, "resourceTypes", 0), "S3")],
+        "aws-backups:plans[0].selections[0].resourceTypes[0]: 'S3' is not allowed (allowed: 'EBS', 'EC2', 'RDS', "
+        "'Aurora', 'DynamoDB', 'EFS' or 'Storage Gateway')",
+    ),
+    (
+        "misspelt key",
+        [(("aws-backups:plans", 0, "selections", 0, "conditions", "stringEqual"), {"a": "b"})],
+        "aws-backups:plans[0].selections[0].conditions.stringEqual: is not a known key (allowed: stringEquals, "
+        "stringLike, stringNotEquals, stringNotLike)",
+    ),
+    (
+        "unknown namespace key",
+        [(("aws-backups:vault",), [])],
+        "aws-backups:vault: is not a known key (allowed: production, namePrefix, tags, vaults, plans, replication, "
+        "regionSettings)",
+    ),
+    (
+        "invalid vault name",
+        [(("aws-backups:vaults", 1, "name"), "dr vault")],
+        "aws-backups:vaults[1].name: 'dr vault' does not have the required form (allowed: ^[a-zA-Z0-9\\-\\_]{2,50}$)",
+    ),
+    (
+        "physical name too long",
+        [(("aws-backups:vaults", 1, "name"), "d" * 40)],
+        f"aws-backups:vaults[1].name: '{'d' * 40}' makes the AWS name 'aws-backups-dev-{'d' * 40}' (56 characters) "
+        "too long (allowed: at most 50 with the namePrefix; pattern ^[a-zA-Z0-9\\-\\_]{2,50}$)",
+    ),
+    (
+        "plan without selections",
+        [(("aws-backups:plans", 0, "selections"), [])],
+        "aws-backups:plans[0].selections: [] has too few items (allowed: at least 1)",
+    ),
+    (
+        "selection that selects nothing",
+        [(("aws-backups:plans", 0, "selections", 0, "resourceTypes"), [])],
+        "aws-backups:plans[0].selections[0].resourceTypes: [] selects nothing (allowed: resource types, resource "
+        "ARNs, or resources: ['*'] for every type)",
+    ),
+    (
+        "copy with both vault and vaultArn",
+        [
+            (
+                ("aws-backups:plans", 0, "rules", 1, "copyTo", 0, "vaultArn"),
+                "arn:aws:backup:us-east-1:111122223333:backup-vault:x",
+            )
+        ],
+        "aws-backups:plans[0].rules[1].copyTo[0]: (not set) needs exactly one of vault (a vault of this stack) or "
+        "vaultArn",
+    ),
+    (
+        "rule vault in another region than the plan",
+        [(("aws-backups:plans", 0, "rules", 0, "vault"), "dr")],
+        "aws-backups:plans[0].rules[0].vault: 'dr' is in eu-central-1 but the plan runs in eu-west-1 (allowed: a "
+        "vault in the plan's region; use copyTo for other regions)",
+    ),
+    (
+        "missing region",
+        [(("aws:region",), None)],
+        "aws:region: is required (allowed: see the README's config reference)",
+    ),
+    (
+        "archive opt-in without cold storage",
+        [(("aws-backups:plans", 0, "rules", 0, "optInToArchiveForSupportedResources"), True)],
+        "aws-backups:plans[0].rules[0].optInToArchiveForSupportedResources: true needs coldStorageAfterDays "
+        "(allowed: set coldStorageAfterDays, or false)",
+    ),
+    (
+        "email subscription without an address",
+        [(("aws-backups:vaults", 1, "notifications"), {"subscriptions": [{"protocol": "email", "endpoint": "ops"}]})],
+        "aws-backups:vaults[1].notifications.subscriptions[0].endpoint: 'ops' is not an email address (allowed: "
+        "name@example.com)",
+    ),
+    (
+        "deprecated notification event",
+        [(("aws-backups:vaults", 1, "notifications"), {"events": ["BACKUP_JOB_FAILED"]})],
+        "aws-backups:vaults[1].notifications.events[0]: 'BACKUP_JOB_FAILED' is not allowed (allowed: "
+        "'BACKUP_JOB_STARTED', 'BACKUP_JOB_COMPLETED', ",
+    ),
+]
+
+
+def _edited(edits: list[tuple[tuple, object]]) -> dict[str, object]:
+    config = copy.deepcopy(GOOD)
+    for path, value in edits:
+        *parents, last = path
+        target = config
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    return config
+
+
+def test_the_good_config_is_good():
+    assert load_stack_config(GOOD, "dev").plans[0].rules[1].name == "Monthly1Year"
+
+
+def test_at_least_twenty_distinct_cases():
+    assert len({case_id for case_id, _, _ in CASES}) >= 20
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"), [(edits, expected) for _, edits, expected in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_config_message(edits, expected):
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(_edited(edits), "dev")
+    problems = caught.value.problems
+    assert any(line.startswith(expected) for line in problems), "\n".join(problems)
+    assert f"  - {next(line for line in problems if line.startswith(expected))}" in str(caught.value)

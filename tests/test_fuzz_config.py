@@ -1,0 +1,101 @@
+"""Config fuzzing through the real loader and the real program under mocks (components/config/strategies.py).
+
+Never a traceback: a valid config loads and the program builds every vault, plan and replicated bucket of it; an
+invalid one fails with one message per problem, each naming its key path (the deliberately broken key among them),
+and the program registers nothing. Example counts (2,000 configs a run) are set for CI time on 2 cores: every
+config goes through the loader; the program, at ~0.1 s a build under mocks, builds a sample of the valid ones and
+runs every deliberately invalid one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fuzzing import count, fuzz
+from hypothesis import given
+from pulumi_mocks import of_type, project_program, run_capturing
+
+from components.config import ConfigError, load_stack_config
+from components.config.strategies import Drawn, invalid_configs, junk_configs, valid_configs
+
+KEY_LINE = re.compile(r"^(aws-backups:\S.*|aws:region): ", re.DOTALL)  # junk keys may be any text, even "\n"
+
+
+def _load(drawn: Drawn):
+    """The loader's answer: the config, or the ConfigError. Anything else is a crash (counted, then raised)."""
+    try:
+        return load_stack_config(drawn.cli_config(), drawn.stack)
+    except ConfigError as error:
+        return error
+    except Exception:
+        count("config crashes")
+        raise
+
+
+def _assert_names_keys(error: ConfigError, drawn: Drawn) -> None:
+    assert error.problems, drawn.mutation
+    for line in error.problems:
+        assert KEY_LINE.match(line), f"{drawn.mutation}: message names no key: {line!r}"
+        assert "Traceback" not in line
+
+
+def _lines_about(error: ConfigError, path: str) -> list[str]:
+    """The messages about `path` or a key under it (`...lock` is named by `...lock.mode`)."""
+    return [line for line in error.problems if re.match(re.escape(path) + r"([.\[][^:]*)?: ", line)]
+
+
+@fuzz(850)
+@given(valid_configs())
+def test_valid_configs_load(drawn):
+    config = _load(drawn)
+    count("configs fuzzed")
+    count("valid configs loaded")
+    assert not isinstance(config, ConfigError), f"a valid config was refused: {config}\n{drawn.document}"
+    assert [v.name for v in config.vaults] == [v["name"] for v in drawn.document.get("vaults", [])]
+    assert [p.name for p in config.plans] == [p["name"] for p in drawn.document.get("plans", [])]
+    assert [r.name for r in config.replication] == [r["name"] for r in drawn.document.get("replication", [])]
+
+
+@fuzz(60)
+@given(valid_configs())
+def test_valid_configs_build(drawn):
+    resources, error = run_capturing(project_program, drawn.cli_config(), drawn.stack, preview=True)
+    count("configs fuzzed")
+    count("valid configs built by the program")
+    if error is not None:
+        count("config crashes")
+    assert error is None, f"{type(error).__name__}: {error}\n{drawn.document}"
+    document = drawn.document
+    assert len(of_type(resources, "aws:backup/vault:Vault")) == len(document.get("vaults", []))
+    assert len(of_type(resources, "aws:backup/plan:Plan")) == len(document.get("plans", []))
+    assert len(of_type(resources, "aws-backups:s3:ReplicatedBucket")) == len(document.get("replication", []))
+
+
+@fuzz(450)
+@given(invalid_configs())
+def test_invalid_configs_fail_naming_the_key_and_register_nothing(drawn):
+    error = _load(drawn)
+    count("configs fuzzed")
+    count("invalid configs refused")
+    assert isinstance(error, ConfigError), f"{drawn.mutation} was accepted:\n{drawn.document}"
+    _assert_names_keys(error, drawn)
+    about = _lines_about(error, drawn.expected_path)
+    assert about, f"{drawn.mutation}: {drawn.expected_path} not in {error.problems}"
+    assert any(drawn.expected_reason in line for line in about), about
+
+    resources, program_error = run_capturing(project_program, drawn.cli_config(), drawn.stack, preview=True)
+    if not isinstance(program_error, ConfigError):
+        count("config crashes")
+    assert isinstance(program_error, ConfigError), repr(program_error)
+    assert program_error.problems == error.problems
+    assert resources == [], [r.urn for r in resources]
+
+
+@fuzz(640)
+@given(junk_configs())
+def test_junk_anywhere_is_a_config_or_key_messages(drawn):
+    outcome = _load(drawn)
+    count("configs fuzzed")
+    count("junk configs (one value anywhere replaced or deleted)")
+    if isinstance(outcome, ConfigError):
+        _assert_names_keys(outcome, drawn)

@@ -1,0 +1,117 @@
+"""Nothing lost by a config edit: in production every vault, bucket, KMS key and notification topic is protected
+and retained on delete, vaults and buckets are never force-destroyed, keys have a 30-day deletion window (program
+tests on the recorded resource options: the Analyzer protocol does not carry retainOnDelete). And the gate: a
+mandatory policy of every production profile blocks a prod stack in which one of them is unprotected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from fuzzing import count, fuzz
+from hypothesis import given
+from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_file
+
+from components.config.strategies import valid_configs
+from preflight.pack_client import PolicyPackProcess, policy_schemas
+from preflight.pack_config import resolve_policy_config
+from preflight.program import run_program
+from preflight.stack_files import read_stack
+
+ROOT = Path(__file__).resolve().parents[1]
+VAULT, BUCKET, KEY, TOPIC = "aws:backup/vault:Vault", "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:sns/topic:Topic"
+DATA_TYPES = (VAULT, BUCKET, KEY, TOPIC)
+# Not data, but what keeps it: removing a lock by a config edit would let retention be shortened (program-level).
+LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+POLICY = "aws-backup-data-require-deletion-protection"
+PRODUCTION_PROFILES = sorted(p.stem for p in ROOT.glob("policies/profiles/*.json") if p.stem != "dev")
+# Production stacks, and the kinds of data resource each must hold (or the check would prove nothing).
+PRODUCTION_STACKS = {
+    ROOT / "Pulumi.prod.yaml": set(DATA_TYPES),
+    ROOT / "tests" / "stacks" / "Pulumi.full.yaml": {VAULT, KEY, TOPIC},
+}
+
+
+def data_resources_that_could_be_lost(resources: list[Recorded]) -> list[str]:
+    """Each way a production data resource could be lost by a config edit, as a readable line."""
+    found = []
+    for r in resources:
+        if r.type not in (*DATA_TYPES, LOCK):
+            continue
+        count("data resources checked in production")
+        if not (r.protect and r.retain_on_delete):
+            found.append(f"{r.type} {r.name}: protect={r.protect} retainOnDelete={r.retain_on_delete}")
+        if r.type in (VAULT, BUCKET) and r.inputs.get("forceDestroy") is True:
+            found.append(f"{r.type} {r.name}: forceDestroy")
+        if r.type == KEY and r.inputs.get("deletionWindowInDays") != 30:
+            found.append(f"{r.type} {r.name}: deletionWindowInDays={r.inputs.get('deletionWindowInDays')}")
+    count("unprotected data resources in production", len(found))
+    return found
+
+
+@pytest.mark.parametrize("stack_file", PRODUCTION_STACKS, ids=lambda p: p.name)
+def test_production_data_resources_are_protected_and_retained(stack_file):
+    resources = run_stack_file(stack_file)
+    assert PRODUCTION_STACKS[stack_file] <= {r.type for r in resources}
+    assert data_resources_that_could_be_lost(resources) == []
+
+
+@fuzz(25)
+@given(valid_configs())
+def test_any_production_config_protects_its_data(drawn):
+    drawn.document["production"] = True
+    resources, error = run_capturing(project_program, drawn.cli_config(), drawn.stack)
+    assert error is None, error
+    count("configs fuzzed")
+    count("production configs fuzzed for protection")
+    assert data_resources_that_could_be_lost(resources) == []
+
+
+# -- the gate ------------------------------------------------------------------------------------------------------
+def test_preflight_blocks_prod_with_production_switched_off(tmp_path):
+    document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())
+    document["config"]["aws-backups:production"] = False  # the careless edit
+    stack_file = tmp_path / "Pulumi.prod-unprotected.yaml"
+    stack_file.write_text(yaml.safe_dump(document))
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight", "--stack", "prod", "--config-file", str(stack_file),
+         "--policy-pack-config", str(ROOT / "policies" / "profiles" / "sec-17a-4.json"), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=180,
+    )
+    assert result.returncode == 1, result.stderr
+    blocked = {d["urn"].rsplit("::", 1)[1] for d in json.loads(result.stdout)["diagnostics"]
+               if d["policy"] == POLICY and d["level"] == "mandatory"}
+    assert {"primary", "dr", "invoices-source-bucket", "invoices-source-key"} <= blocked
+
+
+@pytest.fixture(scope="module")
+def prod_pack():
+    """The recorded prod preview and the real pack, started with prod's config; each production profile resolved."""
+    settings_ = read_stack(ROOT, "prod")
+    resources = run_program(settings_, preview=True).resources
+    with PolicyPackProcess(ROOT / "policies", project=settings_.project, stack="prod", dry_run=True,
+                           pulumi_config=settings_.config) as pack:
+        schemas = policy_schemas(pack.info())
+        profiles = {name: resolve_policy_config(
+            schemas, json.loads((ROOT / "policies" / "profiles" / f"{name}.json").read_text()))
+            for name in PRODUCTION_PROFILES}
+        yield resources, pack, profiles
+
+
+@pytest.mark.parametrize("kind", DATA_TYPES)
+def test_gate_blocks_prod_with_one_data_resource_unprotected(prod_pack, kind):
+    resources, pack, profiles = prod_pack
+    target = next(r for r in resources if r.type == kind)
+    edited = [dataclasses.replace(r, protect=False) if r is target else r for r in resources]
+    for profile, config in profiles.items():
+        assert config[POLICY][0] == "mandatory", f"{POLICY} is not mandatory in {profile}"
+        pack.configure(config)
+        flagged = [d for d in pack.analyze_stack(edited).diagnostics if d.policy == POLICY]
+        assert [(d.urn, d.level) for d in flagged] == [(target.urn, "mandatory")], profile
+        assert not [d for d in pack.analyze_stack(resources).diagnostics if d.policy == POLICY], profile

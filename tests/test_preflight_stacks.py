@@ -1,0 +1,85 @@
+"""The gate end to end on the real program and pack: `python -m preflight` on the project's stacks and on the
+good and bad stack files in tests/stacks/ (each file says in its first line what it breaks)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STACKS = ROOT / "tests" / "stacks"
+PROFILES = ("baseline", "dev", "gdpr", "hipaa", "pci-dss", "sec-17a-4", "sox")
+
+
+def preflight(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+
+
+def preflight_file(name: str, profile: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return preflight("--stack", "test", "--config-file", str(STACKS / f"{name}.yaml"),
+                     "--policy-pack-config", str(ROOT / "policies" / "profiles" / f"{profile}.json"), *args)
+
+
+@pytest.mark.parametrize(("stack", "profile"), [("dev", "dev"), ("prod", "sec-17a-4"), ("prod", "baseline")])
+def test_project_stacks_leave_no_policy_unable_to_run_at_preview(stack, profile):
+    result = preflight("--stack", stack, "--policy-pack-config", f"policies/profiles/{profile}.json", "--json")
+    assert result.returncode in (0, 1), result.stderr
+    document = json.loads(result.stdout)
+    assert document["couldNotRun"] == []
+    assert document["summary"]["resources"] > 20
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_good_stack_passes_every_profile(profile):
+    result = preflight_file("good", profile, "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[mandatory]" not in result.stdout
+
+
+# Every AWS limit the program's config can express is refused by the program itself, with the key path.
+@pytest.mark.parametrize(("name", "message"), [
+    ("limit-cold-gap", "aws-backups:plans[0].rules[0].deleteAfterDays: 100 is less than 90 days after "
+                       "coldStorageAfterDays 30"),
+    ("limit-lifecycle-max", "aws-backups:plans[0].rules[0].deleteAfterDays: 40000 is above the maximum"),
+    ("limit-continuous", "aws-backups:plans[0].rules[0].deleteAfterDays: 40 is outside continuous backup's "
+                         "retention"),
+    ("limit-start-window", "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is below the minimum"),
+    ("limit-schedule", "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * ? * * *)' runs more than once an hour"),
+    ("limit-rule-name", "aws-backups:plans[0].rules[0].name: 'daily backup!' does not have the required form"),
+    ("limit-lock-cooling-off", "aws-backups:vaults[0].lock.changeableForDays: 2 is below the minimum"),
+    ("limit-lock-bounds", "aws-backups:vaults[0].lock.minRetentionDays: 500 is above maxRetentionDays 400"),
+    ("limit-retention-in-lock", "aws-backups:plans[0].rules[0].deleteAfterDays: 500 is outside the lock of vault "
+                                "main"),
+])
+def test_a_stack_breaking_an_aws_limit_is_refused_before_the_pack(name, message):
+    result = preflight_file(name, "baseline")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_stack_breaking_an_aws_limit_the_config_allows_is_blocked_by_the_pack():
+    result = preflight_file("limit-type-features", "baseline")
+    assert result.returncode == 1
+    assert "    [mandatory]  aws-backup-plan-check-type-features  (aws:backup/plan:Plan: main)\n" in result.stdout
+
+
+@pytest.mark.parametrize(("profile", "policy", "level", "code"), [
+    ("baseline", "aws-backup-plan-enforce-min-retention", "mandatory", 1),
+    ("dev", "aws-backup-plan-enforce-min-retention", "advisory", 0),
+    ("gdpr", "aws-backup-plan-enforce-max-retention", "mandatory", 1),
+    ("hipaa", "aws-backup-plan-enforce-min-retention", "mandatory", 1),
+    ("pci-dss", "aws-backup-plan-enforce-warm-period", "mandatory", 1),
+    ("sec-17a-4", "aws-backup-plan-enforce-warm-period", "mandatory", 1),
+    ("sox", "aws-backup-plan-enforce-min-retention", "mandatory", 1),
+])
+def test_a_stack_breaking_a_profile_retention_rule_is_reported(profile, policy, level, code):
+    result = preflight_file(f"retention-{profile}", profile, "--json")
+    assert result.returncode == code
+    document = json.loads(result.stdout)
+    plan_urn = "urn:pulumi:test::aws-backups::aws-backups:backup:Plan$aws:backup/plan:Plan::main"
+    assert [d["level"] for d in document["diagnostics"] if d["policy"] == policy and d["urn"] == plan_urn] == [level]
+    assert document["couldNotRun"] == []
