@@ -8,6 +8,7 @@ fresh SDK state, so it can run again for another stack.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -169,13 +170,6 @@ def _configure_runtime(settings: StackSettings, monitor: RecordingMonitor, previ
     runtime_config.set_all_config(dict(settings.config), list(settings.secret_keys))
 
 
-def _current_event_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:  # none set in this thread
-        return None
-
-
 def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int = PROGRAM_TIMEOUT_S) -> ProgramRun:
     mocks = PreflightMocks(preview=preview, region=settings.region)
     providers: dict[str, ProviderRef] = {}
@@ -184,9 +178,17 @@ def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int
         providers["aws"] = default_provider(settings.stack, settings.project, "aws", version, settings.config)
     monitor = RecordingMonitor(mocks, providers)
 
-    previous_loop = _current_event_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # The SDK's mock monitor needs an event loop in each executor thread and would make its own, never closed
+    # (a traceback at interpreter exit); these are closed below.
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def give_thread_a_loop() -> None:
+        thread_loops.append(asyncio.new_event_loop())
+        asyncio.set_event_loop(thread_loops[-1])
+
+    loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(initializer=give_thread_a_loop))
     main = settings.program_dir / "__main__.py"  # absolute: read_stack resolves the project directory
     try:
         _configure_runtime(settings, monitor, preview)
@@ -202,8 +204,12 @@ def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int
                            f"{type(error).__name__}: {message}") from error
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
+        for thread_loop in thread_loops:
+            thread_loop.close()
         loop.close()
-        asyncio.set_event_loop(previous_loop)  # callers (tests, other tools) keep the loop they had
+        # None rather than the caller's previous loop: asking for that one would create a loop that nobody
+        # closes (noise at interpreter exit). Callers that need a loop afterwards set their own.
+        asyncio.set_event_loop(None)
 
     notes = [f"invoke {token} is not simulated offline: it returned no values"
              for token in sorted(mocks.unsimulated_invokes)]

@@ -2,9 +2,9 @@
 
 Never a traceback: a valid config loads and the program builds every vault, plan and replicated bucket of it; an
 invalid one fails with one message per problem, each naming its key path (the deliberately broken key among them),
-and the program registers nothing. Example counts (2,000 configs a run) are set for CI time on 2 cores: every
+and the program registers nothing. Example counts (2,300 configs a run) are set for CI time on 2 cores: every
 config goes through the loader; the program, at ~0.1 s a build under mocks, builds a sample of the valid ones and
-runs every deliberately invalid one.
+runs a sample of the invalid ones.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import re
 
 from fuzzing import count, fuzz
 from hypothesis import given
+from hypothesis import strategies as st
+from policy_documents import least_privilege_findings
 from pulumi_mocks import of_type, project_program, run_capturing
 
 from components.config import ConfigError, load_stack_config
-from components.config.strategies import Drawn, invalid_configs, junk_configs, valid_configs
+from components.config.strategies import Drawn, broken, invalid_configs, junked, valid_configs
 
 KEY_LINE = re.compile(r"^(aws-backups:\S.*|aws:region): ", re.DOTALL)  # junk keys may be any text, even "\n"
 
@@ -39,14 +41,27 @@ def _assert_names_keys(error: ConfigError, drawn: Drawn) -> None:
         assert "Traceback" not in line
 
 
+def _assert_refused_naming_the_key(drawn: Drawn, error: object) -> None:
+    count("configs fuzzed")
+    count("invalid configs refused")
+    assert isinstance(error, ConfigError), f"{drawn.mutation} was accepted:\n{drawn.document}"
+    _assert_names_keys(error, drawn)
+    about = _lines_about(error, drawn.expected_path)
+    assert about, f"{drawn.mutation}: {drawn.expected_path} not in {error.problems}"
+    assert any(drawn.expected_reason in line for line in about), about
+
+
 def _lines_about(error: ConfigError, path: str) -> list[str]:
     """The messages about `path` or a key under it (`...lock` is named by `...lock.mode`)."""
     return [line for line in error.problems if re.match(re.escape(path) + r"([.\[][^:]*)?: ", line)]
 
 
-@fuzz(850)
-@given(valid_configs())
-def test_valid_configs_load(drawn):
+@fuzz(700)
+@given(valid_configs(), st.data())
+def test_a_config_and_two_broken_copies(drawn, data):
+    """Three configs an example (drawing a config costs ~10 times loading it): a valid one, which loads; a copy
+    with one deliberate mistake, refused with a message about the broken key; a copy with junk anywhere, which
+    loads or is refused with key-path messages."""
     config = _load(drawn)
     count("configs fuzzed")
     count("valid configs loaded")
@@ -55,11 +70,23 @@ def test_valid_configs_load(drawn):
     assert [p.name for p in config.plans] == [p["name"] for p in drawn.document.get("plans", [])]
     assert [r.name for r in config.replication] == [r["name"] for r in drawn.document.get("replication", [])]
 
+    invalid = data.draw(broken(drawn), label="broken copy")
+    _assert_refused_naming_the_key(invalid, _load(invalid))
+
+    junk = data.draw(junked(drawn), label="junk copy")
+    outcome = _load(junk)
+    count("configs fuzzed")
+    count("junk configs (one value anywhere replaced or deleted)")
+    if isinstance(outcome, ConfigError):
+        _assert_names_keys(outcome, junk)
+
 
 @fuzz(60)
-@given(valid_configs())
-def test_valid_configs_build(drawn):
-    resources, error = run_capturing(project_program, drawn.cli_config(), drawn.stack, preview=True)
+@given(valid_configs(), st.booleans())
+def test_valid_configs_build(drawn, preview):
+    """Under preview mocks (outputs of new resources unknown) and up mocks (all known: every apply runs, and the
+    policy documents it produces are checked for least privilege, as tests/test_least_privilege.py does ours)."""
+    resources, error = run_capturing(project_program, drawn.cli_config(), drawn.stack, preview=preview)
     count("configs fuzzed")
     count("valid configs built by the program")
     if error is not None:
@@ -69,33 +96,20 @@ def test_valid_configs_build(drawn):
     assert len(of_type(resources, "aws:backup/vault:Vault")) == len(document.get("vaults", []))
     assert len(of_type(resources, "aws:backup/plan:Plan")) == len(document.get("plans", []))
     assert len(of_type(resources, "aws-backups:s3:ReplicatedBucket")) == len(document.get("replication", []))
+    if not preview:  # every policy document is resolved JSON: least privilege holds for any config, not only ours
+        count("fuzzed configs whose policy documents were checked for least privilege")
+        assert least_privilege_findings(resources) == []
 
 
-@fuzz(450)
+@fuzz(150)
 @given(invalid_configs())
-def test_invalid_configs_fail_naming_the_key_and_register_nothing(drawn):
+def test_invalid_configs_register_nothing(drawn):
     error = _load(drawn)
-    count("configs fuzzed")
-    count("invalid configs refused")
-    assert isinstance(error, ConfigError), f"{drawn.mutation} was accepted:\n{drawn.document}"
-    _assert_names_keys(error, drawn)
-    about = _lines_about(error, drawn.expected_path)
-    assert about, f"{drawn.mutation}: {drawn.expected_path} not in {error.problems}"
-    assert any(drawn.expected_reason in line for line in about), about
-
+    _assert_refused_naming_the_key(drawn, error)
     resources, program_error = run_capturing(project_program, drawn.cli_config(), drawn.stack, preview=True)
     if not isinstance(program_error, ConfigError):
         count("config crashes")
     assert isinstance(program_error, ConfigError), repr(program_error)
     assert program_error.problems == error.problems
     assert resources == [], [r.urn for r in resources]
-
-
-@fuzz(640)
-@given(junk_configs())
-def test_junk_anywhere_is_a_config_or_key_messages(drawn):
-    outcome = _load(drawn)
-    count("configs fuzzed")
-    count("junk configs (one value anywhere replaced or deleted)")
-    if isinstance(outcome, ConfigError):
-        _assert_names_keys(outcome, drawn)
+    count("invalid configs run through the program (nothing registered)")

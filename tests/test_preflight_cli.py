@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -111,35 +112,50 @@ def test_usage_error_is_exit_2():
     assert result.returncode == 2 and "--stack" in result.stderr
 
 
-def _processes_running(marker: str) -> list[int]:
+def _packs_of(token: str) -> list[int]:
+    """Policy pack processes started by the preflight run whose environment carries `token` (the pack inherits
+    it), so that other test runs on the same machine do not count."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                if (b"pulumi.policy" in (entry / "cmdline").read_bytes()
+                        and token.encode() in (entry / "environ").read_bytes()):
                     pids.append(int(entry.name))
             except OSError:
                 continue
     return pids
 
 
-def test_ctrl_c_stops_the_pack():
-    slow_pack = FIXTURES / "slow_pack"
-    pack_command = f"pulumi.policy\x00127.0.0.1:0\x00{slow_pack}"
-    command = [sys.executable, "-m", "preflight", "--cwd", str(PROGRAM), "--policy-pack", str(slow_pack),
-               "--stack", "good"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _interrupt_once_the_pack_runs(program: Path, stack: str, pack: Path) -> tuple[int, str, list[int]]:
+    """Runs preflight, sends Ctrl-C (SIGINT) once its pack process exists; exit code, stderr, packs left."""
+    token = f"PREFLIGHT_TEST_RUN={uuid.uuid4()}"
+    command = [sys.executable, "-m", "preflight", "--cwd", str(program), "--policy-pack", str(pack), "--stack", stack]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PREFLIGHT_TEST_RUN": token.split("=", 1)[1]})
     try:
         deadline = time.monotonic() + 60
-        while not _processes_running(pack_command) and time.monotonic() < deadline:
+        while not _packs_of(token) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _processes_running(pack_command), "the slow pack never started"
-        time.sleep(1.0)  # the pack is now stalled inside Analyze
+        assert _packs_of(token), "the pack never started"
+        time.sleep(1.0)  # the run is now inside the program, or the pack stalled inside Analyze
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
-    assert process.returncode == 130
+    return process.returncode, stderr, _packs_of(token)
+
+
+def test_ctrl_c_while_the_pack_analyses_stops_the_pack():
+    code, stderr, left = _interrupt_once_the_pack_runs(PROGRAM, "good", FIXTURES / "slow_pack")
+    assert code == 130
     assert "interrupted; the policy pack was stopped" in stderr
-    assert _processes_running(pack_command) == []
+    assert left == []
+
+
+def test_ctrl_c_while_the_program_runs_stops_the_pack():
+    code, stderr, left = _interrupt_once_the_pack_runs(FIXTURES / "slow_program", "dev", FIXTURES / "pack")
+    assert code == 130
+    assert "interrupted; the policy pack was stopped" in stderr
+    assert left == []

@@ -52,7 +52,11 @@ def test_dev_is_one_region_short_retention_no_lock_nothing_protected(dev):
 
 def test_prod_vaults_are_in_two_regions_with_compliance_locks(prod):
     vaults = {v.inputs["name"]: v.inputs["region"] for v in of_type(prod, "aws:backup/vault:Vault")}
-    assert vaults == {"aws-backups-prod-primary": "eu-west-1", "aws-backups-prod-dr": "eu-central-1"}
+    assert vaults == {
+        "aws-backups-prod-primary": "eu-west-1",
+        "aws-backups-prod-dr": "eu-central-1",
+        "aws-backups-prod-pitr": "eu-west-1",
+    }
     locks = of_type(prod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
     assert sorted(lock.inputs["backupVaultName"] for lock in locks) == sorted(vaults)
     assert all(lock.inputs["changeableForDays"] >= 3 for lock in locks)  # compliance mode
@@ -69,9 +73,16 @@ def test_prod_locks_contain_every_rule_and_copy_retention(prod_config):
 def test_prod_has_daily_weekly_monthly_yearly_rules_copied_cross_region(prod):
     (plan,) = of_type(prod, "aws:backup/plan:Plan")
     rules = {rule["ruleName"]: rule for rule in plan.inputs["rules"]}
-    assert set(rules) == {"Daily", "Weekly", "Monthly7Year", "Yearly"}
+    assert set(rules) == {"Daily", "Weekly", "Monthly7Year", "Yearly", "pitr"}
     assert rules["Daily"]["lifecycle"]["deleteAfter"] >= BASELINE_DAYS
     assert max(rule["lifecycle"]["deleteAfter"] for rule in rules.values()) >= SEC_17A_4_DAYS
+    # Point-in-time recovery (RDS, Aurora) lives in its own vault, in the plan's region, and is not copied.
+    pitr = rules.pop("pitr")
+    assert pitr["enableContinuousBackup"] is True and pitr["lifecycle"]["deleteAfter"] == 35
+    assert pitr["targetVaultName"] == "aws-backups-prod-pitr" and "copyActions" not in pitr
+    assert plan.inputs["advancedBackupSettings"] == [
+        {"backupOptions": {"WindowsVSS": "enabled"}, "resourceType": "EC2"}
+    ]
     for rule in rules.values():
         (copy,) = rule["copyActions"]
         assert copy["destinationVaultArn"].startswith("arn:aws:backup:eu-central-1:")
@@ -85,11 +96,11 @@ def test_prod_selects_every_resource_type_by_tag(prod):
 
 
 def test_prod_notifies_and_protects_its_data(prod):
-    assert len(of_type(prod, "aws:backup/vaultNotifications:VaultNotifications")) == 2
+    assert len(of_type(prod, "aws:backup/vaultNotifications:VaultNotifications")) == 3
     vault_components = {r.urn for r in of_type(prod, "aws-backups:backup:Vault")}
     for type_token in ["aws:backup/vault:Vault", "aws:kms/key:Key", "aws:sns/topic:Topic"]:
         found = [r for r in of_type(prod, type_token) if r.parent in vault_components]
-        assert len(found) == 2
+        assert len(found) == 3
         assert all(r.protect and r.retain_on_delete for r in found)
 
 
@@ -107,7 +118,8 @@ def test_bad_config_registers_nothing_and_fails_with_a_run_error():
     # pulumi.RunError: the language host reports the message alone, without a traceback (pulumi/errors.py).
     assert isinstance(error, ConfigError)
     assert isinstance(error, pulumi.RunError)
-    assert "aws-backups:plans[0].vault: 'nowhere' is not a vault of this stack (allowed: primary, dr)" in str(error)
+    expected = "aws-backups:plans[0].vault: 'nowhere' is not a vault of this stack (allowed: primary, dr, pitr)"
+    assert expected in str(error)
 
 
 def test_on_a_first_preview_only_ids_minted_by_aws_are_unknown():

@@ -3,9 +3,11 @@ dev requirement and the program never imports this module).
 
 - `valid_configs()` draws configs the schema must accept and the program must build: every cross-field rule of
   `components.config` holds by construction (names, references, regions, locks, lifecycles, replication).
-- `invalid_configs()` draws a valid config with one deliberate mistake, and the key path the loader must name.
-- `junk_configs()` draws a valid config with one value anywhere replaced by junk of any type: valid or not, the
-  loader must answer with a config or with key-path messages, never a traceback.
+- `invalid_configs()` draws a valid config with one deliberate mistake, and the key path the loader must name;
+  `broken(valid)` draws such a copy of a given valid config.
+- `junk_configs()` draws a valid config with one value anywhere replaced by junk of any type (`junked(valid)`: a
+  copy of a given one): valid or not, the loader must answer with a config or key-path messages, never a
+  traceback.
 
 A config is drawn as the CLI hands it to a program: full keys (`aws-backups:plans`, `aws:region`) mapped to
 strings, objects and lists as JSON text. `Drawn.stack` is the stack name the loader gets.
@@ -27,12 +29,15 @@ from components.config.presets import PRESETS
 from components.config.resource_types import RESOURCE_TYPES
 from components.config.vault import MAX_DAYS, VaultEvent
 
-REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2"]
-TIMEZONES = ["Etc/UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
-EVENTS = list(VaultEvent.__args__)
+REGIONS = ("eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2")
+TIMEZONES = ("Etc/UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo")
+EVENTS = tuple(VaultEvent.__args__)
 ACCOUNT = "111111111111"
 OTHER_ACCOUNT = "222222222222"
-KEY_IDS = ["11111111-2222-3333-4444-555555555555", "0f9e8d7c-6b5a-4321-8765-43210fedcba9"]
+PRESET_NAMES = tuple(sorted(PRESETS))
+TYPE_NAMES = tuple(sorted(RESOURCE_TYPES))
+CONDITION_OPERATORS = ("stringEquals", "stringLike", "stringNotEquals", "stringNotLike")
+KEY_IDS = ("11111111-2222-3333-4444-555555555555", "0f9e8d7c-6b5a-4321-8765-43210fedcba9")
 
 KeyPath = tuple[str | int, ...]
 
@@ -57,19 +62,21 @@ class Drawn:
 
 
 # -- building blocks -------------------------------------------------------------------------------------------
+# Constant choices are tuples: hypothesis caches a strategy built from hashable arguments, instead of building and
+# validating a new one on every draw (a third of the drawing time).
 # Names are drawn from pools (drawing text character by character costs more than the rest of a config); each
 # pool holds ordinary names and odd ones the schema allows (one or two characters, digits, `_`, `.`, capitals).
-VAULT_NAMES = ["primary", "dr", "archive", "ab", "vault_2", "cold-store-x_99", "Z9"]
-PLAN_NAMES = ["standard", "daily.db", "p", "critical_tier-1", "plan-with-15ch"]
-RULE_NAMES = ["Daily", "Weekly", "hourly", "r.1", "Retain_7y-archive", "x"]
-SELECTION_NAMES = ["tagged", "all-types", "s", "selection_2.b"]
-ITEM_NAMES = ["invoices", "docs", "a", "x0-y1", "long-name-0"]
-PREFIXES = ["acme", "a", "team-7", "x0-y1-z2-abc"]
+VAULT_NAMES = ("primary", "dr", "archive", "ab", "vault_2", "cold-store-x_99", "Z9")
+PLAN_NAMES = ("standard", "daily.db", "p", "critical_tier-1", "plan-with-15ch")
+RULE_NAMES = ("Daily", "Weekly", "hourly", "r.1", "Retain_7y-archive", "x")
+SELECTION_NAMES = ("tagged", "all-types", "s", "selection_2.b")
+ITEM_NAMES = ("invoices", "docs", "a", "x0-y1", "long-name-0")
+PREFIXES = ("acme", "a", "team-7", "x0-y1-z2-abc")
 _tag_text = st.sampled_from(["backup", "owner", "cost-centre", "a", "k:v", "0", "data-classification"])
 _tags = st.dictionaries(_tag_text, _tag_text, max_size=3)
 
 
-def _names(pool: list[str], min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
+def _names(pool: tuple[str, ...], min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(pool), min_size=min_size, max_size=max_size, unique=True)
 
 
@@ -77,7 +84,7 @@ def _names(pool: list[str], min_size: int, max_size: int) -> st.SearchStrategy[l
 def _lock(draw: st.DrawFn) -> dict[str, Any] | None:
     if not draw(st.booleans()):
         return None
-    mode = draw(st.sampled_from(["governance", "compliance"]))
+    mode = draw(st.sampled_from(("governance", "compliance")))
     lock: dict[str, Any] = {"mode": mode}
     low = draw(st.none() | st.integers(1, 400))
     high = draw(st.none() | st.integers(max(low or 1, 1), MAX_DAYS))
@@ -165,13 +172,13 @@ def _rule(draw: st.DrawFn, name: str, target: dict[str, Any], others: list[dict[
         return None
     rule: dict[str, Any] = {"vault": target["name"], **lifecycle}
     if draw(st.booleans()):
-        rule["preset"] = draw(st.sampled_from(sorted(PRESETS)))
+        rule["preset"] = draw(st.sampled_from(PRESET_NAMES))
         rule.setdefault("coldStorageAfterDays", None)  # the preset's own cold storage might not fit the locks
         if draw(st.booleans()):
             rule["name"] = name
     else:
         rule["name"] = name
-        rule["schedule"] = _cron(draw(st.integers(0, 59)), draw(st.sampled_from(["5", "23", "*"])), draw(st.booleans()))
+        rule["schedule"] = _cron(draw(st.integers(0, 59)), draw(st.sampled_from(("5", "23", "*"))), draw(st.booleans()))
     if continuous:
         rule["continuousBackup"] = True
     if "coldStorageAfterDays" in rule and rule["coldStorageAfterDays"] is not None and draw(st.booleans()):
@@ -201,13 +208,12 @@ def _rule(draw: st.DrawFn, name: str, target: dict[str, Any], others: list[dict[
 @st.composite
 def _selection(draw: st.DrawFn, name: str) -> dict[str, Any]:
     selection: dict[str, Any] = {"name": name}
-    how = draw(st.sampled_from(["types", "all", "both"]))
+    how = draw(st.sampled_from(("types", "all", "both")))
     if how in ("types", "both"):
-        selection["resourceTypes"] = draw(st.lists(st.sampled_from(sorted(RESOURCE_TYPES)), min_size=1, unique=True))
+        selection["resourceTypes"] = draw(st.lists(st.sampled_from(TYPE_NAMES), min_size=1, unique=True))
     if how in ("all", "both"):
         selection["resources"] = ["*"]
-    operators = ["stringEquals", "stringLike", "stringNotEquals", "stringNotLike"]
-    conditions = {op: tags for op in draw(st.lists(st.sampled_from(operators), max_size=2, unique=True))
+    conditions = {op: tags for op in draw(st.lists(st.sampled_from(CONDITION_OPERATORS), max_size=2, unique=True))
                   if (tags := draw(_tags))}
     if conditions:
         selection["conditions"] = conditions
@@ -243,14 +249,14 @@ def _plan(draw: st.DrawFn, name: str, local: list[dict[str, Any]], vaults: list[
 def _replication(draw: st.DrawFn, name: str, region: str, topic_vaults: list[str]) -> dict[str, Any]:
     """A replicated bucket from `region` to another region; alarms to a topic of `region`."""
     rules = []
-    for index, rule_id in enumerate(draw(_names(["everything", "r", "legal-hold"], 1, 2))):
+    for index, rule_id in enumerate(draw(_names(("everything", "r", "legal-hold"), 1, 2))):
         rule: dict[str, Any] = {"id": rule_id, "priority": index + draw(st.integers(0, 3)) * 10}
         tags = draw(_tags)
         if tags:
             rule["tags"] = tags
         rule["deleteMarkerReplication"] = False if tags else draw(st.booleans())
         if draw(st.booleans()):
-            rule["prefix"] = draw(st.sampled_from(["a/", "contracts/", "logs/2026/"]))
+            rule["prefix"] = draw(st.sampled_from(("a/", "contracts/", "logs/2026/")))
         rule["replicationTimeControl"] = draw(st.booleans())
         rule["metrics"] = True if rule["replicationTimeControl"] else draw(st.booleans())
         rules.append(rule)
@@ -267,8 +273,8 @@ def _replication(draw: st.DrawFn, name: str, region: str, topic_vaults: list[str
         "tags": draw(_tags),
         "source": source,
         "destination": {
-            "region": draw(st.sampled_from([r for r in REGIONS if r != region])),
-            "storageClass": draw(st.sampled_from(["STANDARD", "STANDARD_IA", "GLACIER_IR", "DEEP_ARCHIVE"])),
+            "region": draw(st.sampled_from(tuple(r for r in REGIONS if r != region))),
+            "storageClass": draw(st.sampled_from(("STANDARD", "STANDARD_IA", "GLACIER_IR", "DEEP_ARCHIVE"))),
             "noncurrentVersionExpiryDays": draw(st.integers(1, 3650)),
         },
         "bidirectional": draw(st.booleans()),
@@ -280,7 +286,7 @@ def _replication(draw: st.DrawFn, name: str, region: str, topic_vaults: list[str
 # -- whole configs ---------------------------------------------------------------------------------------------
 @st.composite
 def valid_configs(draw: st.DrawFn) -> Drawn:
-    stack = draw(st.sampled_from(["dev", "prod", "staging", "fuzz"]))
+    stack = draw(st.sampled_from(("dev", "prod", "staging", "fuzz")))
     region = draw(st.sampled_from(REGIONS))
     document: dict[str, Any] = {REGION_KEY: region}
     if draw(st.booleans()):
@@ -454,12 +460,15 @@ MUTATIONS: dict[str, Mutation] = {
 }
 
 
+MUTATION_NAMES = tuple(sorted(MUTATIONS))
+
+
 @st.composite
-def invalid_configs(draw: st.DrawFn) -> Drawn:
-    """A valid config with one mistake that the loader must report at `expected_path`."""
-    drawn = draw(valid_configs())
+def broken(draw: st.DrawFn, valid: Drawn) -> Drawn:
+    """A copy of a valid config with one mistake that the loader must report at `expected_path`."""
+    drawn = Drawn(valid.stack, copy.deepcopy(valid.document))
     while True:  # ends: the top-level mutations always apply
-        name = draw(st.sampled_from(sorted(MUTATIONS)))
+        name = draw(st.sampled_from(MUTATION_NAMES))
         path = MUTATIONS[name](draw, drawn.document)
         if path is not None:
             drawn.expected_path = REGION_KEY if path == (REGION_KEY,) else key_path(path)
@@ -468,13 +477,15 @@ def invalid_configs(draw: st.DrawFn) -> Drawn:
             return drawn
 
 
-# Any JSON value, including the types a stack file can hold and the ones it should not.
-junk = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False)
-    | st.text(max_size=20) | st.sampled_from(["", "*", "true", "35", "cron(0 5 * * ? *)", "arn:aws:kms:::"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=6,
-)
+def invalid_configs() -> st.SearchStrategy[Drawn]:
+    return valid_configs().flatmap(broken)
+
+
+# Any JSON value, two levels deep: the types a stack file can hold and the ones it should not.
+_scalar = (st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False) | st.text(max_size=20)
+           | st.sampled_from(("", "*", "true", "35", "cron(0 5 * * ? *)", "arn:aws:kms:::")))
+junk = _scalar | st.lists(_scalar, max_size=3) | st.dictionaries(
+    st.text(max_size=8), _scalar | st.lists(_scalar, max_size=2), max_size=3)
 
 
 def _leaves(value: Any, path: KeyPath = ()) -> list[KeyPath]:
@@ -490,9 +501,9 @@ def _leaves(value: Any, path: KeyPath = ()) -> list[KeyPath]:
 
 
 @st.composite
-def junk_configs(draw: st.DrawFn) -> Drawn:
-    """A valid config with one value (anywhere, at any depth) replaced by junk, or one key deleted."""
-    drawn = draw(valid_configs())
+def junked(draw: st.DrawFn, valid: Drawn) -> Drawn:
+    """A copy of a valid config with one value (anywhere, at any depth) replaced by junk, or one key deleted."""
+    drawn = Drawn(valid.stack, copy.deepcopy(valid.document))
     path = draw(st.sampled_from(_leaves(drawn.document)))
     parent: Any = drawn.document
     for part in path[:-1]:
@@ -504,3 +515,7 @@ def junk_configs(draw: st.DrawFn) -> Drawn:
         parent[path[-1]] = draw(junk)
         drawn.mutation = f"junk at {path}: {parent[path[-1]]!r}"
     return drawn
+
+
+def junk_configs() -> st.SearchStrategy[Drawn]:
+    return valid_configs().flatmap(junked)
