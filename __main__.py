@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components.config import load_stack_config
+from components.config import load_stack_config, running_program_config
 from components.plan import BackupPlan
 from components.region_settings import BackupRegionSettings
 from components.replication import ReplicatedBucket
@@ -10,7 +10,7 @@ from components.stack_context import StackContext
 from components.vault import BackupVault
 
 # Fails with one line per problem, before anything is registered (ConfigError is a pulumi.RunError: no traceback).
-config = load_stack_config(pulumi.runtime.get_config, pulumi.get_stack())
+config = load_stack_config(running_program_config(), pulumi.get_stack())
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
 vaults = {vault.name: BackupVault(vault, context) for vault in config.vaults}

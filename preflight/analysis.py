@@ -2,7 +2,8 @@
 
 The pack starts as the CLI starts it (in the background, while the program runs), then: GetAnalyzerInfo → the
 policy config file resolved against the pack's schemas → Configure → ConfigureStack → Analyze for every resource
-→ AnalyzeStack once. The pack process is always stopped (a context manager).
+(as the program registers it, as the engine does) → AnalyzeStack once. The pack process is always stopped (a
+context manager).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pulumi.runtime.proto import analyzer_pb2
 
-from preflight.pack_client import Diagnostic, PackError, PolicyPackProcess, policy_schemas
+from preflight.pack_client import Diagnostic, PackError, PolicyPackProcess, Verdicts, policy_schemas
 from preflight.pack_config import resolve_policy_config
 from preflight.recorder import RecordedResource
 from preflight.stack_files import StackSettings
@@ -94,24 +96,6 @@ def config_for_pack(config: Mapping[str, str]) -> tuple[dict[str, str], list[str
     return kept, dropped
 
 
-def _analyze_each(
-    pack: PolicyPackProcess, resources: Sequence[RecordedResource], on_progress: Callable[[int], None]
-) -> tuple[list[Diagnostic], list[NotApplicable]]:
-    diagnostics: list[Diagnostic] = []
-    not_applicable: list[NotApplicable] = []
-    pool = concurrent.futures.ThreadPoolExecutor(ANALYZE_CONCURRENCY)
-    try:
-        for done, (resource, verdicts) in enumerate(zip(resources, pool.map(pack.analyze, resources), strict=True), 1):
-            diagnostics.extend(verdicts.diagnostics)
-            not_applicable.extend(NotApplicable(policy, resource.urn, reason)
-                                  for policy, reason in verdicts.not_applicable)
-            on_progress(done)
-    finally:
-        # Not waiting: on Ctrl-C or an error, calls still in flight end when the pack is stopped.
-        pool.shutdown(wait=False, cancel_futures=True)
-    return diagnostics, not_applicable
-
-
 @dataclass
 class StartingPack:
     """A pack process starting in the background: it imports its modules while the program runs."""
@@ -154,6 +138,81 @@ def start_pack(pack_dir: Path, settings: StackSettings, *, dry_run: bool) -> Ite
         process.close()
 
 
+@dataclass(frozen=True)
+class _Configured:
+    pack: PolicyPackProcess
+    info: analyzer_pb2.AnalyzerInfo
+    policy_config: dict[str, tuple[str, dict[str, Any]]]  # as resolve_policy_config gives
+
+
+class Analyzer:
+    """One analysis of a stack by a starting pack. `submit` each resource as the program registers it: the pack
+    process analyses it on the other core while the program runs (the engine also calls Analyze on each
+    registration). `finish` then analyses what was not submitted and calls AnalyzeStack. A context manager:
+    calls still queued are cancelled on leaving."""
+
+    def __init__(self, starting: StartingPack, settings: StackSettings, policy_config: Mapping[str, Any] | None):
+        self._starting = starting
+        self._settings = settings
+        self._pool = concurrent.futures.ThreadPoolExecutor(ANALYZE_CONCURRENCY, thread_name_prefix="analyze")
+        # The first task, so every Analyze (each waits for it) finds the pack configured.
+        self._configured = self._pool.submit(self._configure, policy_config)
+        self._verdicts: dict[str, concurrent.futures.Future[Verdicts]] = {}
+
+    def __enter__(self) -> Analyzer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # Not waiting: on Ctrl-C or an error, calls still in flight end when the pack is stopped.
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _configure(self, policy_config: Mapping[str, Any] | None) -> _Configured:
+        pack = self._starting.ready()
+        info = pack.info()
+        resolved = resolve_policy_config(policy_schemas(info), policy_config)
+        pack.configure(resolved)
+        pack.configure_stack({"pulumi:project": self._settings.project, "pulumi:runtime": "python"})
+        return _Configured(pack, info, resolved)
+
+    def _analyze(self, resource: RecordedResource) -> Verdicts:
+        return self._configured.result().pack.analyze(resource)
+
+    def submit(self, resource: RecordedResource) -> None:
+        """Queue Analyze for a resource; safe from any thread."""
+        self._verdicts[resource.urn] = self._pool.submit(self._analyze, resource)
+
+    def finish(
+        self, resources: Sequence[RecordedResource], *, on_progress: Callable[[int], None] = lambda _done: None
+    ) -> Analysis:
+        """Raises PackError (the pack did not start or failed) and PolicyConfigError (the config file does not
+        fit the pack's schemas)."""
+        configured = self._configured.result()
+        for resource in resources:
+            if resource.urn not in self._verdicts:  # e.g. the default providers, known once the program ended
+                self.submit(resource)
+        diagnostics: list[Diagnostic] = []
+        not_applicable: list[NotApplicable] = []
+        for done, resource in enumerate(resources, 1):
+            verdicts = self._verdicts[resource.urn].result()
+            diagnostics.extend(verdicts.diagnostics)
+            not_applicable.extend(NotApplicable(policy, resource.urn, reason)
+                                  for policy, reason in verdicts.not_applicable)
+            on_progress(done)
+        pack = configured.pack
+        pack.call_timeout = max(CALL_TIMEOUT_S, STACK_CALL_S_PER_RESOURCE * len(resources))
+        stack = pack.analyze_stack(resources)
+        return Analysis(
+            pack_name=configured.info.name,
+            pack_version=self._starting.version or configured.info.version,
+            policy_levels={name: level for name, (level, _) in configured.policy_config.items()},
+            diagnostics=diagnostics + stack.diagnostics,
+            not_applicable=not_applicable + [
+                NotApplicable(policy, "", reason) for policy, reason in stack.not_applicable
+            ],
+            notes=list(self._starting.notes),
+        )
+
+
 def analyze(
     starting: StartingPack,
     settings: StackSettings,
@@ -162,23 +221,7 @@ def analyze(
     *,
     on_progress: Callable[[int], None] = lambda _done: None,
 ) -> Analysis:
-    """Raises PackError (the pack did not start or failed) and PolicyConfigError (the config file does not fit
-    the pack's schemas)."""
-    pack = starting.ready()
-    info = pack.info()
-    resolved = resolve_policy_config(policy_schemas(info), policy_config)
-    pack.configure(resolved)
-    pack.configure_stack({"pulumi:project": settings.project, "pulumi:runtime": "python"})
-    each_diagnostics, each_not_applicable = _analyze_each(pack, resources, on_progress)
-    pack.call_timeout = max(CALL_TIMEOUT_S, STACK_CALL_S_PER_RESOURCE * len(resources))
-    stack = pack.analyze_stack(resources)
-    return Analysis(
-        pack_name=info.name,
-        pack_version=starting.version or info.version,
-        policy_levels={name: level for name, (level, _) in resolved.items()},
-        diagnostics=each_diagnostics + stack.diagnostics,
-        not_applicable=each_not_applicable + [
-            NotApplicable(policy, "", reason) for policy, reason in stack.not_applicable
-        ],
-        notes=list(starting.notes),
-    )
+    """The whole analysis of resources already recorded. Raises PackError (the pack did not start or failed)
+    and PolicyConfigError (the config file does not fit the pack's schemas)."""
+    with Analyzer(starting, settings, policy_config) as analyzer:
+        return analyzer.finish(resources, on_progress=on_progress)

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from preflight.analysis import analyze, start_pack
+from preflight.analysis import Analyzer, start_pack
 from preflight.pack_client import PackError
 from preflight.pack_config import PolicyConfigError, load_policy_config_file
 from preflight.program import ProgramError, run_program
@@ -63,13 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         pack_dir = Path(args.policy_pack) if args.policy_pack else settings.project_dir / "policies"
         policy_config = load_policy_config_file(args.policy_pack_config) if args.policy_pack_config else None
 
-        with start_pack(pack_dir, settings, dry_run=not args.up) as pack:
-            progress.step(f"running the program for stack {args.stack} (the policy pack starts meanwhile)",
-                          force=True)
-            run = run_program(settings, preview=not args.up)
+        with (start_pack(pack_dir, settings, dry_run=not args.up) as pack,
+              Analyzer(pack, settings, policy_config) as analyzer):
+            progress.step(f"running the program for stack {args.stack} (the policy pack starts and analyses its "
+                          "resources meanwhile)", force=True)
+            run = run_program(settings, preview=not args.up, on_resource=analyzer.submit)
             progress.step(f"waiting for the policy pack {pack_dir}", force=True)
-            analysis = analyze(pack, settings, run.resources, policy_config,
-                               on_progress=progress.counter("analysing resources", len(run.resources)))
+            analysis = analyzer.finish(run.resources,
+                                       on_progress=progress.counter("analysing resources", len(run.resources)))
     except (StackFileError, PolicyConfigError, ProgramError, PackError) as error:
         progress.done()
         return _fail(str(error))

@@ -36,6 +36,8 @@ ARN_FORMATS = {
 NAME_PROPERTIES = {"aws:s3/bucket:Bucket": "bucket", "aws:s3/bucketV2:BucketV2": "bucket"}
 # Resources AWS identifies by a generated id rather than by their name.
 GENERATED_IDS = {"aws:backup/plan:Plan", "aws:kms/key:Key"}
+# Outputs that repeat the id under the resource's own name for it (an alias targets `key.key_id`).
+ID_OUTPUTS = {"aws:kms/key:Key": "keyId"}
 
 
 def _suffix(*parts: str) -> str:
@@ -70,6 +72,8 @@ class PreflightMocks(Mocks):
         region = outputs.get("region") if isinstance(outputs.get("region"), str) else self.region
         outputs.setdefault("region", region)
         outputs["id"] = resource_id
+        if type_ in ID_OUTPUTS:
+            outputs[ID_OUTPUTS[type_]] = resource_id
         outputs["arn"] = self._arn(type_, resource_id, region)
         return resource_id, outputs
 

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
@@ -170,14 +170,22 @@ def _configure_runtime(settings: StackSettings, monitor: RecordingMonitor, previ
     runtime_config.set_all_config(dict(settings.config), list(settings.secret_keys))
 
 
-def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int = PROGRAM_TIMEOUT_S) -> ProgramRun:
-    mocks = PreflightMocks(preview=preview, region=settings.region)
+def new_monitor(settings: StackSettings, *, preview: bool) -> RecordingMonitor:
+    """A recording monitor over preflight's mocks for the stack, with the default provider the engine would give
+    its aws resources."""
     providers: dict[str, ProviderRef] = {}
     version = _provider_version("aws")
     if version:
         providers["aws"] = default_provider(settings.stack, settings.project, "aws", version, settings.config)
-    monitor = RecordingMonitor(mocks, providers)
+    return RecordingMonitor(PreflightMocks(preview=preview, region=settings.region), providers)
 
+
+def run_under_mocks(
+    program: Callable[[], object], settings: StackSettings, monitor: RecordingMonitor, *, preview: bool
+) -> None:
+    """Run `program` inside a new root Stack under `monitor` (built with the same `preview`), on a fresh event loop
+    closed afterwards. The program's exception propagates as it is; what it registered first is in
+    `monitor.recorded`. Program tests run functions this way; `run_program` runs a project's `__main__.py`."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # The SDK's mock monitor needs an event loop in each executor thread and would make its own, never closed
@@ -189,19 +197,10 @@ def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int
         asyncio.set_event_loop(thread_loops[-1])
 
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(initializer=give_thread_a_loop))
-    main = settings.program_dir / "__main__.py"  # absolute: read_stack resolves the project directory
     try:
         _configure_runtime(settings, monitor, preview)
-        with _program_environment(settings.program_dir), _fast_sdk(), _time_limit(timeout_s):
-            _sync_await(runtime_stack.run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
-    except _ProgramTimeout as error:
-        raise ProgramError(f"the program {main} did not finish within {timeout_s} s") from error
-    except pulumi.RunError as error:  # the program's own report (e.g. an invalid stack config): no traceback
-        raise ProgramError(f"the program {main} stopped:\n{error}") from error
-    except Exception as error:  # a bug or an unexpected input: its message and where in the program
-        message = str(error).strip() or type(error).__name__
-        raise ProgramError(f"the program {main} failed{_where_in_program(error, settings.program_dir)}: "
-                           f"{type(error).__name__}: {message}") from error
+        with _fast_sdk():
+            _sync_await(runtime_stack.run_in_stack(program))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         for thread_loop in thread_loops:
@@ -210,7 +209,28 @@ def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int
         # None rather than the caller's previous loop: asking for that one would create a loop that nobody
         # closes (noise at interpreter exit). Callers that need a loop afterwards set their own.
         asyncio.set_event_loop(None)
+        runtime_config.set_all_config({})  # the next run, or code outside one, starts from no config
+
+
+def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int = PROGRAM_TIMEOUT_S,
+                on_resource: Callable[[RecordedResource], None] | None = None) -> ProgramRun:
+    """`on_resource` gets each resource as the program registers it (preflight analyses it meanwhile)."""
+    monitor = new_monitor(settings, preview=preview)
+    monitor.on_record = on_resource
+    main = settings.program_dir / "__main__.py"  # absolute: read_stack resolves the project directory
+    try:
+        with _program_environment(settings.program_dir), _time_limit(timeout_s):
+            run_under_mocks(lambda: runpy.run_path(str(main), run_name="__main__"), settings, monitor,
+                            preview=preview)
+    except _ProgramTimeout as error:
+        raise ProgramError(f"the program {main} did not finish within {timeout_s} s") from error
+    except pulumi.RunError as error:  # the program's own report (e.g. an invalid stack config): no traceback
+        raise ProgramError(f"the program {main} stopped:\n{error}") from error
+    except Exception as error:  # a bug or an unexpected input: its message and where in the program
+        message = str(error).strip() or type(error).__name__
+        raise ProgramError(f"the program {main} failed{_where_in_program(error, settings.program_dir)}: "
+                           f"{type(error).__name__}: {message}") from error
 
     notes = [f"invoke {token} is not simulated offline: it returned no values"
-             for token in sorted(mocks.unsimulated_invokes)]
+             for token in sorted(monitor.mocks.unsimulated_invokes)]
     return ProgramRun(resources=monitor.analyzed_resources(), notes=notes)

@@ -6,6 +6,7 @@ property dependencies, provider and resource options.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,21 @@ class RecordedResource(AnalyzedResource):
 
     retain_on_delete: bool = False
     custom: bool = True
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The inputs the program set, as its SDK reads them back: the properties without the nulls sent for the
+        unset fields of input types (program tests read these)."""
+        return _without_nulls(self.properties)
+
+
+def _without_nulls(value: Any) -> Any:
+    """Like the SDK's `deserialize_properties`: a map drops its null entries; a list keeps its items."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def _as_analyzer_sees_it(value: Any) -> Any:
@@ -59,11 +75,15 @@ class RecordingMonitor(MockMonitor):
     knows them.
 
     `default_providers` maps a package name (`aws`) to the provider its resources get when they name none.
+    `on_record`, if given, gets each resource as it registers (from the SDK's threads), as the engine hands
+    each registration to the analyzers.
     """
 
-    def __init__(self, mocks: Mocks, default_providers: dict[str, ProviderRef]) -> None:
+    def __init__(self, mocks: Mocks, default_providers: dict[str, ProviderRef],
+                 on_record: Callable[[RecordedResource], None] | None = None) -> None:
         super().__init__(mocks)
         self.default_providers = default_providers
+        self.on_record = on_record
         self.recorded: list[RecordedResource] = []
         self._by_urn: dict[str, RecordedResource] = {}
         self._lock = threading.Lock()  # the SDK registers resources from a thread pool
@@ -87,6 +107,8 @@ class RecordingMonitor(MockMonitor):
         with self._lock:
             self.recorded.append(resource)
             self._by_urn[resource.urn] = resource
+        if self.on_record is not None:
+            self.on_record(resource)
         return response
 
     def _provider(self, request: resource_pb2.RegisterResourceRequest) -> ProviderRef | None:

@@ -1,122 +1,31 @@
-"""Run Pulumi code under the SDK's mocks and record every resource as the engine would see it.
+"""Test conveniences over preflight's mock runner: run a function, or this project's program, under preflight's
+mocks (`preflight.program.run_under_mocks`) and pick resources from what it recorded.
 
-`run(program, config=...)` returns `Recorded` resources: type token, name, engine (camelCase) inputs, parent URN,
-dependencies, property dependencies, protect and retain_on_delete. `run_stack_file(path)` runs this project's
-program for a `Pulumi.<stack>.yaml`. Shared by every test module; keep it general.
+Resources are preflight's `RecordedResource`: type token, name, URN, engine (camelCase) `inputs` (the
+analyzer's `properties`; unknown values at preview as the engine's `UNKNOWN` string), parent, dependencies,
+property dependencies, protect and retain_on_delete. The root Stack is left out. Shared by every test module.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import runpy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import yaml
-from pulumi.output import Unknown
-from pulumi.runtime import mocks, stack
-from pulumi.runtime.sync_await import _sync_await
+
+from preflight.mocks import ACCOUNT_ID
+from preflight.pack_client import UNKNOWN
+from preflight.program import new_monitor, run_under_mocks
+from preflight.recorder import STACK_TYPE, RecordedResource
+from preflight.stack_files import StackSettings, _as_config_string, read_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "aws-backups"
-ACCOUNT_ID = "123456789012"
-UNKNOWN = pulumi.runtime.rpc.UNKNOWN  # how an unknown value appears in recorded inputs
+Recorded = RecordedResource
 
-
-@dataclass
-class Recorded:
-    type: str
-    name: str
-    urn: str
-    inputs: dict[str, Any]
-    parent: str = ""
-    dependencies: list[str] = field(default_factory=list)
-    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
-    protect: bool = False
-    retain_on_delete: bool = False
-    custom: bool = True
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Outputs echo inputs, plus the ids and ARNs AWS would return; invokes answer account and partition.
-    In preview, as on a first `pulumi preview`, only the inputs are known: ids, ARNs and other computed
-    outputs are unknown (recorded as `UNKNOWN` where a dependent resource uses them)."""
-
-    def __init__(self, preview: bool = False):
-        super().__init__()
-        self.preview = preview
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        state = dict(args.inputs)
-        if self.preview:
-            return "", state
-        resource_id = f"{args.name}-id"
-        state.setdefault("arn", f"arn:aws:mock:::{args.typ}/{args.name}")
-        if args.typ == "aws:kms/key:Key":
-            state["keyId"] = resource_id
-        return resource_id, state
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        # A plain dict: the SDK's MockMonitor cannot iterate a `(result, None)` tuple's missing failures.
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/test", "userId": "test"}
-        if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
-        return {}
-
-
-class RecordingMonitor(mocks.MockMonitor):
-    """The SDK's MockMonitor, also keeping what it drops: parent, dependencies and resource options."""
-
-    def __init__(self, mocks_: pulumi.runtime.Mocks):
-        super().__init__(mocks_)
-        self.recorded: list[Recorded] = []
-
-    def RegisterResource(self, request):
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            self.recorded.append(
-                Recorded(
-                    type=request.type,
-                    name=request.name,
-                    urn=response.urn,
-                    inputs=_with_sentinels(pulumi.runtime.rpc.deserialize_properties(request.object)),
-                    parent=request.parent,
-                    dependencies=list(request.dependencies),
-                    property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
-                    protect=request.protect,
-                    retain_on_delete=request.retainOnDelete,
-                    custom=request.custom,
-                )
-            )
-        return response
-
-
-def _ensure_open_event_loop() -> None:
-    """The SDK runs on the current event loop; code that ran a program before (preflight.program) may have
-    closed it or left none."""
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if loop is None or loop.is_closed():
-        asyncio.set_event_loop(asyncio.new_event_loop())
-
-
-def _with_sentinels(value: Any) -> Any:
-    """The value with the SDK's `Unknown` placeholders replaced by the engine's UNKNOWN string, as an analyzer
-    (the policy pack) sees them."""
-    if isinstance(value, Unknown):
-        return UNKNOWN
-    if isinstance(value, dict):
-        return {key: _with_sentinels(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_with_sentinels(item) for item in value]
-    return value
+__all__ = ["ACCOUNT_ID", "PROJECT", "ROOT", "UNKNOWN", "Recorded"]
 
 
 def run(
@@ -140,23 +49,22 @@ def run_capturing(
     preview: bool = False,
 ) -> tuple[list[Recorded], BaseException | None]:
     """Like `run`, but returns (what was registered, the exception the program raised or None)."""
-    pulumi.runtime.set_all_config(
-        {key: value if isinstance(value, str) else json.dumps(value) for key, value in (config or {}).items()}
-    )
-    _ensure_open_event_loop()
-    monitor = RecordingMonitor(RecordingMocks(preview))
-    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack_name, preview=preview, monitor=monitor)
+    settings = StackSettings(project=PROJECT, stack=stack_name, project_dir=ROOT, program_dir=ROOT,
+                             config={key: _as_config_string(value) for key, value in (config or {}).items()})
+    monitor = new_monitor(settings, preview=preview)
     try:
-        _sync_await(stack.run_pulumi_func(program))
+        run_under_mocks(program, settings, monitor, preview=preview)
     except Exception as error:  # the caller decides; a test checks what was registered before it
-        return monitor.recorded, error
-    finally:
-        pulumi.runtime.set_all_config({})
-    return monitor.recorded, None
+        return _registered_by_program(monitor.recorded), error
+    return _registered_by_program(monitor.recorded), None
+
+
+def _registered_by_program(recorded: list[Recorded]) -> list[Recorded]:
+    return [resource for resource in recorded if resource.type != STACK_TYPE]
 
 
 def stack_file_config(path: Path) -> dict[str, Any]:
-    """The `config:` section of a Pulumi.<stack>.yaml."""
+    """The `config:` section of a Pulumi.<stack>.yaml, as written (for tests that edit it before a run)."""
     return yaml.safe_load(path.read_text()).get("config", {})
 
 
@@ -171,9 +79,9 @@ def run_program(config: Mapping[str, Any], stack_name: str = "test", preview: bo
 
 
 def run_stack_file(path: Path, preview: bool = False) -> list[Recorded]:
-    """This project's program for a `Pulumi.<stack>.yaml`, under mocks."""
+    """This project's program for a `Pulumi.<stack>.yaml` (read as preflight reads it), under mocks."""
     stack_name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
-    return run_program(stack_file_config(path), stack_name=stack_name, preview=preview)
+    return run_program(read_stack(ROOT, stack_name, stack_file=path).config, stack_name=stack_name, preview=preview)
 
 
 def of_type(resources: list[Recorded], type_token: str) -> list[Recorded]:

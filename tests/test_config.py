@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pulumi
 import pytest
 
-from components.config import ConfigError, load_stack_config
+from components.config import ConfigError, load_stack_config, running_program_config
 from components.config.loader import key_path
 from components.config.presets import PRESETS
 from components.config.resource_types import RESOURCE_TYPES, resource_type_arn_wildcard
@@ -48,10 +49,17 @@ def test_values_given_as_json_text_like_the_pulumi_runtime_gives_them():
     assert loaded.plans[0].rules[0].name == "Daily"
 
 
-def test_getter_source_such_as_pulumi_runtime_get_config():
-    raw = config(namePrefix="acme")
-    loaded = load_stack_config(raw.get, "dev")
-    assert loaded.name_prefix == "acme"
+def test_the_running_programs_config_is_read_whole_so_a_misspelt_key_is_refused(monkeypatch):
+    # The language host sets the config (CONFIG); PULUMI_CONFIG in the environment is the SDK's fallback.
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:region": "eu-west-1", "aws-backups:productoin": "true"}))
+    token = pulumi.runtime.config.CONFIG.set({"aws-backups:namePrefix": "acme"})
+    try:
+        seen = running_program_config()
+    finally:
+        pulumi.runtime.config.CONFIG.reset(token)
+    assert seen == {"aws:region": "eu-west-1", "aws-backups:productoin": "true", "aws-backups:namePrefix": "acme"}
+    with pytest.raises(ConfigError, match=r"aws-backups:productoin: is not a known key \(allowed: .*production"):
+        load_stack_config(seen, "dev")
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))

@@ -68,11 +68,12 @@ def test_args_class_and_properties_come_from_the_sdk():
 )
 def test_the_checker_catches_wrong_names(stack_resources, edit, expected):
     plan = one(stack_resources(ROOT / "Pulumi.prod.yaml"), "aws:backup/plan:Plan")
-    broken = Recorded(type=plan.type, name=plan.name, urn=plan.urn, inputs=copy.deepcopy(plan.inputs))
-    edit(broken.inputs)
+    broken = Recorded(type=plan.type, name=plan.name, urn=plan.urn, properties=copy.deepcopy(plan.inputs))
+    edit(broken.properties)
     assert unknown_input_names([broken]) == [f"aws:backup/plan:Plan {plan.name}: {expected}"]
 
 
 def test_free_form_maps_are_not_checked():
-    tagged = Recorded(type="aws:backup/vault:Vault", name="v", urn="u", inputs={"tags": {"anyKey": "x"}, "name": "n"})
+    tagged = Recorded(type="aws:backup/vault:Vault", name="v", urn="u",
+                      properties={"tags": {"anyKey": "x"}, "name": "n"})
     assert unknown_input_names([tagged]) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -25,8 +25,6 @@ REGION_KEY = "aws:region"
 _STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings"}
 _NAMESPACE_KEYS = [field.alias for name, field in StackConfig.model_fields.items() if name != "aws_region"]
 
-ConfigSource = Mapping[str, Any] | Callable[[str], Any]
-
 
 class ConfigError(pulumi.RunError):
     """The stack config is invalid. A `pulumi.RunError`: the Pulumi language host logs just its message (its
@@ -38,14 +36,20 @@ class ConfigError(pulumi.RunError):
         super().__init__(f"Invalid stack config ({count}):\n" + "\n".join(f"  - {line}" for line in problems))
 
 
-def load_stack_config(source: ConfigSource, stack: str) -> StackConfig:
-    """The validated config of `stack`. `source` is the full-key config (`aws-backups:plans`, `aws:region`) as a
-    mapping, or a getter such as `pulumi.runtime.get_config`. Raises ConfigError listing every problem."""
-    get = source.get if isinstance(source, Mapping) else source
+def running_program_config() -> dict[str, Any]:
+    """Every config key of the running Pulumi program, as the language host set them (or the `PULUMI_CONFIG`
+    environment variable holds them). A mapping, not a getter, so that a misspelt key (`aws-backups:productoin`)
+    is refused instead of silently ignored."""
+    return {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+
+
+def load_stack_config(source: Mapping[str, Any], stack: str) -> StackConfig:
+    """The validated config of `stack`. `source` is the full-key config (`aws-backups:plans`, `aws:region`), e.g.
+    `running_program_config()`. Raises ConfigError listing every problem."""
     raw: dict[str, Any] = {"namePrefix": f"{NAMESPACE}-{stack}"}
-    problems = _unknown_keys(source) if isinstance(source, Mapping) else []
+    problems = _unknown_keys(source)
     for key in _NAMESPACE_KEYS:
-        value = get(f"{NAMESPACE}:{key}")
+        value = source.get(f"{NAMESPACE}:{key}")
         if value is None:
             continue
         if isinstance(value, str) and key in _STRUCTURED:
@@ -55,7 +59,7 @@ def load_stack_config(source: ConfigSource, stack: str) -> StackConfig:
                 problems.append(f"{NAMESPACE}:{key}: is not valid JSON ({error.msg}) (allowed: a YAML object or list)")
                 continue
         raw[key] = value
-    raw["awsRegion"] = get(REGION_KEY)
+    raw["awsRegion"] = source.get(REGION_KEY)
     try:
         config = StackConfig.model_validate(raw, context={"region": raw["awsRegion"]})
     except ValidationError as error:

@@ -15,7 +15,7 @@ from compliance.vaults import vault_name, vault_named
 def check_plan_coverage(stack: Stack, config: dict) -> Iterator[Violation]:
     external = set(config["externalVaultNames"])
     for plan in stack.of_kind(PLAN):
-        selections = [s for s in stack.of_kind(SELECTION) if plan.urn in s.depends_through("planId")]
+        selections = stack.dependents(plan, "planId", SELECTION)
         if not selections:
             yield Violation(
                 f"plan '{plan.name}' has no backup selection, so it backs up nothing. Add a Selection whose planId is "

@@ -46,7 +46,7 @@ def _patterns(selection: Resource, key: str) -> list[str]:
 
 
 def selections_of(stack: Stack, plan: Resource) -> list[Resource]:
-    return [selection for selection in stack.of_kind(SELECTION) if plan.urn in selection.depends_through("planId")]
+    return stack.dependents(plan, "planId", SELECTION)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ that holds an unknown value is therefore explicit, and testing whether a value i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi_policy.proxy import UnknownValueError
 
@@ -69,6 +69,8 @@ def is_unknown(value: Any) -> bool:
 
 def plain(value: Any) -> Any:
     """A plain copy of the SDK's props proxy (or of plain data). Unknown sentinels are kept, never read."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value  # most values: spares the slower Mapping/Sequence checks below
     target = value
     if isinstance(value, Mapping) and not isinstance(value, dict):
         target = {key: value["__target"][key] for key in value}  # iterating keys never raises
@@ -84,6 +86,7 @@ def plain(value: Any) -> Any:
 # Every property path a policy reads, as `<type token> <path>` with `[]` for list items. Tests compare this
 # record with each policy's declared reads, and the declared reads with the installed pulumi_aws input types.
 READS_SEEN: set[tuple[str, str]] = set()
+_LIST_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ class Props:
             if is_unknown(value):
                 break
             value = value.get(part) if isinstance(value, Mapping) else None
-        READS_SEEN.add((self.type_token, re.sub(r"\[\d+\]", "[]", self._path(key))))
+        path = self._path(key)
+        READS_SEEN.add((self.type_token, _LIST_INDEX.sub("[]", path) if "[" in path else path))  # on every read
         return value
 
     def known(self, key: str) -> bool:
@@ -223,6 +227,18 @@ def from_validation_args(args: Any) -> Resource:
     )
 
 
+Derived = TypeVar("Derived")
+
+
+def _dependents_index(stack: Stack, kind: str, key: str) -> dict[str, list[Resource]]:
+    """URN -> the resources of `kind` whose property `key` came from that resource, in stack order."""
+    index: dict[str, list[Resource]] = {}
+    for resource in stack.of_kind(kind):
+        for urn in dict.fromkeys(resource.depends_through(key)):
+            index.setdefault(urn, []).append(resource)
+    return index
+
+
 class Stack:
     """The resources of a stack, indexed by kind and URN, with the links policies follow."""
 
@@ -234,6 +250,15 @@ class Stack:
         self._by_kind: dict[str | None, list[Resource]] = {}
         for resource in self.resources:
             self._by_kind.setdefault(resource.kind, []).append(resource)
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived(self, build: Callable[..., Derived], *args: Hashable) -> Derived:
+        """`build(self, *args)`, computed once per stack: the indexes that keep stack policies linear (a lookup
+        inside a loop over the stack must not scan the stack again)."""
+        key = (build, *args)
+        if key not in self._derived:
+            self._derived[key] = build(self, *args)
+        return self._derived[key]
 
     def of_kind(self, kind: str) -> list[Resource]:
         return list(self._by_kind.get(kind, []))
@@ -242,6 +267,10 @@ class Stack:
         """The resources of `kind` that the value of `resource`'s property `key` came from."""
         return [self.by_urn[urn] for urn in resource.depends_through(key)
                 if urn in self.by_urn and self.by_urn[urn].kind == kind]
+
+    def dependents(self, resource: Resource, key: str, kind: str) -> list[Resource]:
+        """The resources of `kind` whose property `key` came from `resource` (the reverse of `linked`)."""
+        return list(self.derived(_dependents_index, kind, key).get(resource.urn, []))
 
     def region_of(self, resource: Resource) -> str | None:
         """The resource's region: its own `region` (v7), else its provider's, else the stack's `aws:region`."""

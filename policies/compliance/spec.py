@@ -95,7 +95,10 @@ def to_policy(spec: PolicySpec) -> ResourceValidationPolicy | StackValidationPol
     )
     if spec.stack:
         def validate_stack(args: Any, report: Callable[..., None]) -> None:
-            stack = Stack((from_policy_resource(r) for r in args.resources), stack_default_region())
+            # Only the kinds policies look up (`of_kind`, `linked` by kind): converting a resource costs more
+            # than most checks, and the SDK hands every stack policy every resource.
+            stack = Stack((from_policy_resource(r) for r in args.resources if kind_of(r.resource_type)),
+                          stack_default_region())
             for violation in spec.run(stack, args.get_config()):
                 report(violation.message, violation.urn)
 

@@ -3,6 +3,8 @@ else by the vault's literal name and region. Names are explicit in our stacks, s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from compliance.plans import Lifecycle
 from compliance.resources import VAULT, VAULT_LOCK, Arn, Resource, Stack
 
@@ -11,21 +13,51 @@ def vault_name(vault: Resource) -> str | None:
     return vault.props.text("name") if vault.props.known("name") else None
 
 
+def _vaults_by_place(stack: Stack) -> dict[tuple[str | None, str], Resource]:
+    """(region, name) -> the stack's first vault of that name in that region."""
+    index: dict[tuple[str | None, str], Resource] = {}
+    for vault in stack.of_kind(VAULT):
+        name = vault_name(vault)
+        if name:
+            index.setdefault((stack.region_of(vault), name), vault)
+    return index
+
+
 def vault_named(stack: Stack, region: str | None, name: str | None) -> Resource | None:
     """The stack's vault of that name in that region."""
-    return next((v for v in stack.of_kind(VAULT)
-                 if name and vault_name(v) == name and stack.region_of(v) == region), None)
+    return stack.derived(_vaults_by_place).get((region, name)) if name else None
+
+
+@dataclass
+class _Attachments:
+    """The resources of one kind by the vault they name in `backupVaultName`: by the vault's URN (through
+    property_dependencies) and by (region, literal name); `position` keeps the stack's order."""
+
+    by_urn: dict[str, list[Resource]]
+    by_place: dict[tuple[str | None, str], list[Resource]]
+    position: dict[Resource, int]
+
+
+def _attachments(stack: Stack, kind: str) -> _Attachments:
+    index = _Attachments({}, {}, {})
+    for position, resource in enumerate(stack.of_kind(kind)):
+        index.position[resource] = position
+        for urn in resource.depends_through("backupVaultName"):
+            index.by_urn.setdefault(urn, []).append(resource)
+        name = resource.props.text("backupVaultName") if resource.props.known("backupVaultName") else None
+        if name:
+            index.by_place.setdefault((stack.region_of(resource), name), []).append(resource)
+    return index
 
 
 def attached(stack: Stack, vault: Resource, kind: str) -> list[Resource]:
-    """The resources of `kind` (lock, access policy, notifications) that name the vault in `backupVaultName`."""
-    name, region = vault_name(vault), stack.region_of(vault)
-    return [
-        resource for resource in stack.of_kind(kind)
-        if vault.urn in resource.depends_through("backupVaultName")
-        or (name and resource.props.known("backupVaultName") and resource.props.text("backupVaultName") == name
-            and stack.region_of(resource) == region)
-    ]
+    """The resources of `kind` (lock, access policy, notifications) that name the vault in `backupVaultName`:
+    linked to it through property_dependencies, or naming it literally in its region. In stack order."""
+    index = stack.derived(_attachments, kind)
+    name = vault_name(vault)
+    by_place = index.by_place.get((stack.region_of(vault), name), []) if name else []
+    found = dict.fromkeys([*index.by_urn.get(vault.urn, []), *by_place])
+    return sorted(found, key=index.position.__getitem__)
 
 
 def lock_of(stack: Stack, vault: Resource) -> Resource | None:
