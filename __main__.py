@@ -13,7 +13,10 @@ from components.vault import BackupVault
 config = load_stack_config(running_program_config(), pulumi.get_stack())
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
-vaults = {vault.name: BackupVault(vault, context) for vault in config.vaults}
+vaults = {
+    vault.name: BackupVault(vault, context, receives_alarms=vault.name in config.alarm_vaults())
+    for vault in config.vaults
+}
 plans = {plan.name: BackupPlan(plan, vaults, context) for plan in config.plans}
 if config.region_settings.manage and config.selected_resource_types():
     for region in config.vault_regions():

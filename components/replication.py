@@ -163,7 +163,7 @@ def replication_rule(
         "bucket": bucket_arn,
         "storage_class": storage_class,
         "encryption_configuration": {"replica_kms_key_id": destination.replica_key_id},
-        "metrics": {"status": _status(rule.metrics), "event_threshold": {"minutes": RTC_MINUTES}}
+        "metrics": {"status": "Enabled", "event_threshold": {"minutes": RTC_MINUTES}}
         if rule.metrics
         else {"status": "Disabled"},
     }
@@ -278,6 +278,10 @@ class ReplicatedBucket(pulumi.ComponentResource):
         tags: Mapping[str, str],
     ) -> BucketSide:
         logical = f"{self._config.name}-{role}"
+        production = self._context.production
+        # An adopted bucket is not ours: whatever this stack puts on it (its key, the alias its default encryption
+        # names, versioning, encryption) stays when the item leaves the program, in every stack.
+        key_options = data_options(self, production, always_retain=adopted)
         key = aws.kms.Key(
             f"{logical}-key",
             description=f"Encrypts S3 bucket {name} ({role} of replication {self._config.name})",
@@ -285,14 +289,15 @@ class ReplicatedBucket(pulumi.ComponentResource):
             deletion_window_in_days=30,
             region=region,
             tags=tags,
-            opts=data_options(self, self._context.production),
+            opts=key_options,
         )
+        # Retained whenever its key is: the bucket's default encryption names the alias, not the key.
         alias = aws.kms.Alias(
             f"{logical}-key-alias",
             name=f"alias/{physical_name(self._context.name_prefix, logical)}",
             target_key_id=key.id,
             region=region,
-            opts=child_options(self),
+            opts=key_options,
         )
         alias_arn = self._context.arn("kms", region, alias.name)
         if adopted:
@@ -304,11 +309,13 @@ class ReplicatedBucket(pulumi.ComponentResource):
                 region=region,
                 force_destroy=False,
                 tags=tags,
-                opts=data_options(self, self._context.production),
+                opts=data_options(self, production),
             ).bucket
         # Removing an item must never leave a kept bucket unversioned or re-encrypted: these settings stay with an
-        # adopted bucket always, and with every bucket in production (where the bucket itself is retained).
-        keep = child_options(self, retain_on_delete=adopted or self._context.production)
+        # adopted bucket always, and with every bucket in production (where the bucket itself is retained and, like
+        # it, they are protected).
+        retained = adopted or production
+        keep = data_options(self, production, always_retain=retained)
         versioning = aws.s3.BucketVersioning(
             f"{logical}-versioning",
             bucket=bucket,
@@ -329,10 +336,10 @@ class ReplicatedBucket(pulumi.ComponentResource):
                 }
             ],
             region=region,
-            opts=child_options(self, retain_on_delete=adopted or self._context.production, depends_on=[alias]),
+            opts=data_options(self, production, always_retain=retained, depends_on=[alias]),
         )
         if not adopted or replace_settings:
-            self._whole_bucket_settings(logical, bucket, name, region, versioning, expiry_days)
+            self._whole_bucket_settings(logical, bucket, name, region, versioning, expiry_days, retained)
         return BucketSide(name, region, bucket, key.arn, alias_arn, versioning)
 
     def _whole_bucket_settings(
@@ -343,9 +350,17 @@ class ReplicatedBucket(pulumi.ComponentResource):
         region: str,
         versioning: aws.s3.BucketVersioning,
         expiry_days: int | None,
+        retained: bool,
     ) -> None:
         """Settings that replace the bucket's whole policy / block / rules: on a created bucket, or an adopted one
-        whose owners agreed (`replaceExistingSettings`)."""
+        whose owners agreed (`replaceExistingSettings`).
+
+        The guards (public access block, ownership, TLS-only policy) stay with a retained bucket and, in
+        production, are protected like it: removing the item must not leave kept data public or readable over
+        plain HTTP. The lifecycle is retained too (the kept bucket keeps expiring old versions as before) but not
+        protected, so that ops can still change or drop `noncurrentVersionExpiryDays` by a config edit."""
+        production = self._context.production
+        guard = data_options(self, production, always_retain=retained)
         public_access_block = aws.s3.BucketPublicAccessBlock(
             f"{logical}-public-access-block",
             bucket=bucket,
@@ -354,14 +369,14 @@ class ReplicatedBucket(pulumi.ComponentResource):
             ignore_public_acls=True,
             restrict_public_buckets=True,
             region=region,
-            opts=child_options(self),
+            opts=guard,
         )
         aws.s3.BucketOwnershipControls(
             f"{logical}-ownership",
             bucket=bucket,
             rule={"object_ownership": "BucketOwnerEnforced"},
             region=region,
-            opts=child_options(self),
+            opts=guard,
         )
         aws.s3.BucketPolicy(
             f"{logical}-tls-only",
@@ -370,7 +385,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
                 lambda partition: json.dumps(tls_only_policy_document(partition, name))
             ),
             region=region,
-            opts=child_options(self, depends_on=[public_access_block]),
+            opts=data_options(self, production, always_retain=retained, depends_on=[public_access_block]),
         )
         if expiry_days is not None:
             aws.s3.BucketLifecycleConfiguration(
@@ -385,7 +400,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
                     }
                 ],
                 region=region,
-                opts=child_options(self, depends_on=[versioning]),
+                opts=child_options(self, retain_on_delete=retained, depends_on=[versioning]),
             )
 
     # -- replication ------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 
@@ -23,17 +25,36 @@ BACKUP_KEY_ACTIONS = [
     "kms:CreateGrant",
 ]
 KEY_DELETION_WINDOW_DAYS = 30  # the longest AWS allows: time to notice and cancel a scheduled key deletion
+# What CloudWatch needs on the key of an encrypted topic to publish alarms to it (SNS Developer Guide, "Enable
+# compatibility between event sources from AWS services and encrypted topics").
+ALARM_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+# An email or https subscriber receives no message of a successful job unless it asks to: AWS Backup sets the
+# message attribute `State` (COMPLETED for a success; BACKUP_JOB_COMPLETED also carries failures, with another
+# State; AWS Backup guide, "Using Amazon SNS to track AWS Backup events"). Messages without `State` (CloudWatch
+# alarms on the same topic) must pass: SNS accepts a message only if every key of the policy names one of its
+# attributes (SNS guide, "subscription filter policies"), hence the `exists: false` alternative under `$or`.
+FAILURES_ONLY_FILTER_POLICY = {
+    "$or": [{"State": [{"anything-but": "COMPLETED"}]}, {"State": [{"exists": False}]}],
+}
 
 
 class BackupVault(pulumi.ComponentResource):
     """Outputs: `name` (the vault's AWS name), `arn`, `region`, `kms_key_arn`, `topic_arn` (None without
-    notifications)."""
+    notifications). `receives_alarms`: CloudWatch alarms (S3 replication) publish to the notification topic, so
+    CloudWatch gets the right to publish to it and to use its key; other vaults' topics admit AWS Backup only."""
 
-    def __init__(self, config: VaultConfig, context: StackContext, opts: pulumi.ResourceOptions | None = None):
+    def __init__(
+        self,
+        config: VaultConfig,
+        context: StackContext,
+        receives_alarms: bool = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         super().__init__("aws-backups:backup:Vault", config.name, None, opts)
         self.region = config.region or context.default_region
         self.vault_name = physical_name(context.name_prefix, config.name)
         self._context = context
+        self._receives_alarms = receives_alarms and config.notifications is not None
         tags = {**context.tags, "backup-vault": config.name}
 
         # The topic may use the alias ARN (SNS accepts it; known at preview); the vault needs the key ARN itself.
@@ -68,7 +89,8 @@ class BackupVault(pulumi.ComponentResource):
                 backup_vault_name=self.vault.name,
                 region=self.region,
                 policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-                opts=child_options(self),
+                # The deny-delete guard stays with the vault it guards: a config edit cannot strip it.
+                opts=data_options(self, context.production),
             )
         self.topic_arn = (
             self._notify(config.name, config.notifications, topic_key, tags) if config.notifications else None
@@ -97,7 +119,8 @@ class BackupVault(pulumi.ComponentResource):
             name=f"alias/{self.vault_name}",
             target_key_id=key.key_id,
             region=self.region,
-            opts=child_options(self),
+            # Retained with its key: the retained topic is encrypted through this alias.
+            opts=data_options(self, self._context.production),
         )
         return key.arn, self._context.arn("kms", self.region, alias.name)
 
@@ -136,7 +159,25 @@ class BackupVault(pulumi.ComponentResource):
                     "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                 }
             )
+        if with_notifications and self._receives_alarms:
+            statements.append(
+                {
+                    "Sid": "CloudWatchPublishesEncryptedAlarms",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ALARM_KEY_ACTIONS,
+                    "Resource": "*",
+                    "Condition": self._alarm_condition(),
+                }
+            )
         return {"Version": "2012-10-17", "Statement": statements}
+
+    def _alarm_condition(self) -> dict[str, object]:
+        """Only alarms of this account in the vault's region (confused-deputy guard)."""
+        return {
+            "StringEquals": {"aws:SourceAccount": self._context.account_id},
+            "ArnLike": {"aws:SourceArn": self._context.arn("cloudwatch", self.region, "alarm:*")},
+        }
 
     @staticmethod
     def _access_statements(policy: AccessPolicyConfig) -> list[dict[str, object]]:
@@ -180,25 +221,32 @@ class BackupVault(pulumi.ComponentResource):
         # Built from known parts (its explicit name comes from topic.name, which records the link) rather than
         # topic.arn, which is unknown until the topic exists: the policy pack can read it on a first preview.
         topic_arn = self._context.arn("sns", self.region, topic.name)
+        statements: list[dict[str, object]] = [
+            {
+                "Sid": "AwsBackupPublishesForThisAccount",
+                "Effect": "Allow",
+                "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": "SNS:Publish",
+                "Resource": topic_arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": self._context.account_id}},
+            }
+        ]
+        if self._receives_alarms:
+            statements.append(
+                {
+                    "Sid": "CloudWatchAlarmsPublishForThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": self._alarm_condition(),
+                }
+            )
         aws.sns.TopicPolicy(
             name,
             arn=topic_arn,
             region=self.region,
-            policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "AwsBackupPublishesForThisAccount",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "backup.amazonaws.com"},
-                            "Action": "SNS:Publish",
-                            "Resource": topic_arn,
-                            "Condition": {"StringEquals": {"aws:SourceAccount": self._context.account_id}},
-                        }
-                    ],
-                }
-            ),
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
             opts=child_options(self),
         )
         aws.backup.VaultNotifications(
@@ -216,6 +264,9 @@ class BackupVault(pulumi.ComponentResource):
                 region=self.region,
                 protocol=subscription.protocol,
                 endpoint=subscription.endpoint,
+                filter_policy=None
+                if subscription.receive_successes
+                else json.dumps(FAILURES_ONLY_FILTER_POLICY, sort_keys=True),
                 opts=child_options(self),
             )
         return topic_arn

@@ -1,4 +1,5 @@
-"""Shared fixtures. The mock machinery itself lives in tests/pulumi_mocks.py (importable from any test)."""
+"""Shared fixtures. Running programs under mocks: tests/pulumi_mocks.py (importable from any test), over
+preflight's runner."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 mocks (`preflight.program.run_under_mocks`) and pick resources from what it recorded.
 
 Resources are preflight's `RecordedResource`: type token, name, URN, engine (camelCase) `inputs` (the
-analyzer's `properties`; unknown values at preview as the engine's `UNKNOWN` string), parent, dependencies,
-property dependencies, protect and retain_on_delete. The root Stack is left out. Shared by every test module.
+analyzer's `properties` without the nulls of unset fields; unknown values at preview as the engine's `UNKNOWN`
+string), parent, dependencies, property dependencies, protect and retain_on_delete. The root Stack is left out.
+Shared by every test module.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "aws-backups"
 Recorded = RecordedResource
 
-__all__ = ["ACCOUNT_ID", "PROJECT", "ROOT", "UNKNOWN", "Recorded"]
+__all__ = [
+    "ACCOUNT_ID", "PROJECT", "ROOT", "UNKNOWN", "Recorded", "of_type", "one", "project_program", "run",
+    "run_capturing", "run_program", "run_stack_file", "stack_file_config",
+]
 
 
 def run(

@@ -210,7 +210,28 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "missing region",
         [(("aws:region",), None)],
-        "aws:region: is required (allowed: see the README's config reference)",
+        "aws:region: is required (required: an AWS region, e.g. eu-west-1)",
+    ),
+    (
+        "production not a boolean",
+        [(("aws-backups:production",), "maybe")],
+        "aws-backups:production: 'maybe' is not valid (allowed: true or false)",
+    ),
+    (
+        "retention not a whole number",
+        [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), "forever")],
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 'forever' is not valid (allowed: a whole number from 1 to "
+        "36500)",
+    ),
+    (
+        "lock mode left out",
+        [(("aws-backups:vaults", 0, "lock"), {"minRetentionDays": 7})],
+        "aws-backups:vaults[0].lock.mode: is required (required: 'governance' or 'compliance')",
+    ),
+    (
+        "selection name left out",
+        [(("aws-backups:plans", 0, "selections", 0, "name"), None)],
+        "aws-backups:plans[0].selections[0].name: is required (required: text matching ^[a-zA-Z0-9\\-\\_\\.]{1,50}$)",
     ),
     (
         "archive opt-in without cold storage",

@@ -16,7 +16,8 @@ import pytest
 import yaml
 from fuzzing import count, fuzz
 from hypothesis import given
-from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_file
+from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_file, stack_file_config
+from pulumi_mocks import run_program as run_mocked_program
 
 from components.config.strategies import valid_configs
 from preflight.pack_client import PolicyPackProcess, policy_schemas
@@ -29,12 +30,26 @@ VAULT, BUCKET, KEY, TOPIC = "aws:backup/vault:Vault", "aws:s3/bucket:Bucket", "a
 DATA_TYPES = (VAULT, BUCKET, KEY, TOPIC)
 # Not data, but what keeps it: removing a lock by a config edit would let retention be shortened (program-level).
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+# Also kept and protected with the data they guard: the alias a retained bucket or topic is encrypted through, the
+# vault's deny-delete policy, and a bucket's versioning, encryption, public access block, ownership and TLS policy.
+ALIAS = "aws:kms/alias:Alias"
+GUARDS = (
+    ALIAS,
+    "aws:backup/vaultPolicy:VaultPolicy",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPolicy:BucketPolicy",
+)
+# Kept with its bucket but not protected: ops may change or drop the expiry by a config edit.
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 POLICY = "aws-backup-data-require-deletion-protection"
 PRODUCTION_PROFILES = sorted(p.stem for p in ROOT.glob("policies/profiles/*.json") if p.stem != "dev")
 # Production stacks, and the kinds of data resource each must hold (or the check would prove nothing).
 PRODUCTION_STACKS = {
-    ROOT / "Pulumi.prod.yaml": set(DATA_TYPES),
-    ROOT / "tests" / "stacks" / "Pulumi.full.yaml": {VAULT, KEY, TOPIC},
+    ROOT / "Pulumi.prod.yaml": {*DATA_TYPES, *GUARDS, LIFECYCLE},
+    ROOT / "tests" / "stacks" / "Pulumi.full.yaml": {VAULT, KEY, TOPIC, ALIAS, "aws:backup/vaultPolicy:VaultPolicy"},
 }
 
 
@@ -42,7 +57,9 @@ def data_resources_that_could_be_lost(resources: list[Recorded]) -> list[str]:
     """Each way a production data resource could be lost by a config edit, as a readable line."""
     found = []
     for r in resources:
-        if r.type not in (*DATA_TYPES, LOCK):
+        if r.type == LIFECYCLE and not r.retain_on_delete:
+            found.append(f"{r.type} {r.name}: retainOnDelete=False")
+        if r.type not in (*DATA_TYPES, LOCK, *GUARDS):
             continue
         count("data resources checked in production")
         if not (r.protect and r.retain_on_delete):
@@ -60,6 +77,23 @@ def test_production_data_resources_are_protected_and_retained(stack_file):
     resources = run_stack_file(stack_file)
     assert PRODUCTION_STACKS[stack_file] <= {r.type for r in resources}
     assert data_resources_that_could_be_lost(resources) == []
+
+
+def test_an_adopted_buckets_key_alias_and_settings_are_kept_outside_production_too():
+    """The adopted bucket belongs to someone else and outlives the item in every stack: its key (and the alias its
+    default encryption names), versioning and encryption stay when the item leaves the program."""
+    config = {**stack_file_config(ROOT / "Pulumi.prod.yaml"), "aws-backups:production": False}
+    resources = run_mocked_program(config, stack_name="prod")
+    adopted = [r for r in resources if r.name.startswith("customer-documents-source-")]
+    assert sorted(r.name for r in adopted) == [
+        "customer-documents-source-encryption",
+        "customer-documents-source-key",
+        "customer-documents-source-key-alias",
+        "customer-documents-source-versioning",
+    ]
+    assert all(r.retain_on_delete and not r.protect for r in adopted)
+    created = [r for r in resources if r.name.startswith("customer-documents-replica-")]
+    assert created and not any(r.retain_on_delete for r in created)
 
 
 @fuzz(25)

@@ -3,7 +3,6 @@ permissions, and what production protects."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -44,13 +43,6 @@ def created_key(role: str, region: str) -> dict:
 
 SOURCE_KEY_ARN = created_key("source", "eu-west-1")["arn"]
 REPLICA_KEY_ARN = created_key("replica", "eu-central-1")["arn"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def event_loop_for_the_sdk() -> None:
-    """The SDK's mocks need a current event loop; a test that ran a program before may have left none
-    (preflight.program closes its own and sets None)."""
-    asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def build(item: dict, *, production: bool = False, preview: bool = False) -> list[Recorded]:
@@ -396,7 +388,10 @@ def test_no_alarms_for_a_rule_without_metrics():
 
 
 # -- protection ----------------------------------------------------------------------------------------------------
-DATA = [(BUCKET, "source"), (BUCKET, "replica"), (KEY, "source"), (KEY, "replica")]
+# The alias counts as data: the bucket's default encryption names it, so a retained bucket needs it.
+DATA = [(type_, role) for type_ in (BUCKET, KEY, ALIAS) for role in ("source", "replica")]
+# What keeps a retained bucket safe: kept and, in production, protected with it.
+GUARDS = [(type_, role) for type_ in (PUBLIC_ACCESS_BLOCK, OWNERSHIP, POLICY) for role in ("source", "replica")]
 
 
 @pytest.mark.parametrize(("type_", "role"), DATA)
@@ -414,7 +409,22 @@ def test_dev_neither_protects_nor_retains(dev, type_, role):
 @pytest.mark.parametrize("type_", [VERSIONING, ENCRYPTION])
 def test_production_keeps_versioning_and_encryption_of_a_kept_bucket(prod, dev, type_):
     assert side(prod, type_, "source").retain_on_delete
+    assert side(prod, type_, "source").protect
     assert not side(dev, type_, "source").retain_on_delete
+
+
+@pytest.mark.parametrize(("type_", "role"), GUARDS)
+def test_production_keeps_and_protects_the_guards_of_a_kept_bucket(prod, dev, type_, role):
+    """Removing an item keeps the bucket in production: it must not lose its public access block, ownership
+    enforcement or TLS-only policy on the way."""
+    assert (side(prod, type_, role).protect, side(prod, type_, role).retain_on_delete) == (True, True)
+    assert (side(dev, type_, role).protect, side(dev, type_, role).retain_on_delete) == (False, False)
+
+
+@pytest.mark.parametrize("role", ["source", "replica"])
+def test_production_keeps_the_lifecycle_of_a_kept_bucket_but_lets_ops_change_it(prod, dev, role):
+    assert (side(prod, LIFECYCLE, role).protect, side(prod, LIFECYCLE, role).retain_on_delete) == (False, True)
+    assert (side(dev, LIFECYCLE, role).protect, side(dev, LIFECYCLE, role).retain_on_delete) == (False, False)
 
 
 def test_every_child_is_parented_to_the_component_and_every_regional_resource_names_its_region(dev):
@@ -438,6 +448,29 @@ def test_an_adopted_bucket_is_configured_but_not_created():
     assert versioning.retain_on_delete and encryption.retain_on_delete
     assert one(resources, REPLICATION).inputs["bucket"] == "acme-legacy-docs"
     assert versioning.urn in one(resources, REPLICATION).dependencies
+
+
+@pytest.mark.parametrize("production", [False, True], ids=["dev", "prod"])
+def test_an_adopted_buckets_key_and_alias_are_kept_in_every_stack(production):
+    """The adopted bucket is not ours and outlives the item: deleting the key (or the alias its default encryption
+    names) would make someone else's objects unreadable, or their new writes fail."""
+    resources = build(ADOPTED, production=production)
+    for type_ in (KEY, ALIAS, VERSIONING, ENCRYPTION):
+        resource = side(resources, type_, "source")
+        assert resource.retain_on_delete, type_
+        assert resource.protect is production, type_
+    # The replica is a bucket this stack created: kept only in production, like any other.
+    assert side(resources, KEY, "replica").retain_on_delete is production
+
+
+def test_an_adopted_bucket_whose_owners_agree_keeps_the_guards_in_every_stack():
+    resources = build(_with("source.replaceExistingSettings", True, ADOPTED))
+    for type_ in (PUBLIC_ACCESS_BLOCK, OWNERSHIP, POLICY, LIFECYCLE):
+        assert (side(resources, type_, "source").protect, side(resources, type_, "source").retain_on_delete) == (
+            False,
+            True,
+        ), type_
+        assert not side(resources, type_, "replica").retain_on_delete, type_
 
 
 def test_an_adopted_bucket_keeps_its_own_whole_bucket_settings():
@@ -570,8 +603,8 @@ def test_prod_replicates_a_created_and_an_adopted_bucket_all_protected(stack_res
         "aws-backups-prod-invoices-replica",
         "aws-backups-prod-customer-documents-replica",
     }
-    data = [r for r in resources if "ReplicatedBucket" in r.urn and r.type in (BUCKET, KEY)]
-    assert len(data) == 7 and all(r.protect and r.retain_on_delete for r in data)
+    data = [r for r in resources if "ReplicatedBucket" in r.urn and r.type in (BUCKET, KEY, ALIAS)]
+    assert len(data) == 11 and all(r.protect and r.retain_on_delete for r in data)
 
 
 @pytest.mark.parametrize(("stack", "count"), [("prod", 2), ("dev", 1)])

@@ -58,6 +58,22 @@ def test_a_good_item_loads_with_its_defaults():
     assert item.replica_bucket_name("aws-backups-test") == "aws-backups-test-invoices-replica"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        {"adopt": True, "bucketName": "acme-docs"},  # the default expiry is not applied, and not an error
+        {"adopt": True, "bucketName": "acme-docs", "noncurrentVersionExpiryDays": None},
+        {"adopt": True, "bucketName": "acme-docs", "noncurrentVersionExpiryDays": 30, "replaceExistingSettings": True},
+    ],
+    ids=["default", "explicit-null", "owners-agreed"],
+)
+def test_an_adopted_bucket_takes_an_expiry_only_with_replace_existing_settings(source):
+    item = good_item()
+    item["source"] = source
+    loaded = load_stack_config(stack_config(item), "test").replication[0]
+    assert loaded.source.adopt is True
+
+
 def test_same_region_is_fine_when_cross_region_is_not_asked():
     item = good_item()
     item["destination"]["region"] = "eu-west-1"
@@ -142,7 +158,18 @@ BAD_ITEMS = [
     (
         "delete-marker choice left out",
         _with("rules.0.deleteMarkerReplication", None),
-        f"{P}.rules[0].deleteMarkerReplication: is required",
+        f"{P}.rules[0].deleteMarkerReplication: is required (required: true or false)",
+    ),
+    (
+        "expiry on an adopted bucket whose lifecycle is the owners'",
+        _with("source", {"adopt": True, "bucketName": "acme-docs", "noncurrentVersionExpiryDays": 30}),
+        f"{P}.source.noncurrentVersionExpiryDays: 30 is not applied to an adopted bucket: its lifecycle rules are "
+        "the owners' (allowed: set replaceExistingSettings: true to manage them here, or remove the key)",
+    ),
+    (
+        "rules enabled not a boolean",
+        _with("rules.0.enabled", "maybe"),
+        f"{P}.rules[0].enabled: 'maybe' is not valid (allowed: true or false)",
     ),
     (
         "misspelt key",

@@ -131,7 +131,7 @@ def test_price_table_covers_every_resource_type_with_sources():
     for kind, entry in RESOURCE_TYPES.items():
         warm = prices.storage(kind, "us-east-1", "warm")
         assert warm.usd > 0 and warm.source in prices.sources
-        if entry["features"]["coldStorage"]["supported"]:
+        if entry.features["coldStorage"].supported:
             cold = prices.storage(kind, "us-east-1", "cold")
             assert 0 < cold.usd < warm.usd and cold.source in prices.sources
     assert prices.transfer("us-east-1").usd > 0

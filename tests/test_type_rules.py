@@ -57,7 +57,6 @@ def test_full_management_takes_only_the_types_that_have_it():
     [
         (["DynamoDB"], [], [], "aws", ["DynamoDB"]),
         ([], ["arn:aws:rds:*:*:cluster:*"], [], "aws", ["Aurora"]),
-        ([], [], [], "aws", list(TABLE.type_names)),  # by tag only: any type
         (["EFS"], ["arn:aws-us-gov:ec2:*:*:instance/*"], [], "aws-us-gov", ["EFS", "EC2"]),  # named first
         (["EBS", "EC2"], [], ["arn:aws:ec2:*:*:volume/*"], "aws", ["EC2"]),
         ([], ["*"], ["arn:aws:ec2:*"], "aws", ["RDS", "Aurora", "DynamoDB", "EFS", "Storage Gateway"]),

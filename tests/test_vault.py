@@ -8,9 +8,10 @@ import pytest
 from conftest import STACKS
 from pulumi_mocks import ACCOUNT_ID, of_type, one
 
-from components.vault import BACKUP_KEY_ACTIONS, DENIED_ACTIONS
+from components.vault import ALARM_KEY_ACTIONS, BACKUP_KEY_ACTIONS, DENIED_ACTIONS, FAILURES_ONLY_FILTER_POLICY
 
 FULL = STACKS / "Pulumi.full.yaml"
+PROD = STACKS.parent.parent / "Pulumi.prod.yaml"
 VAULT_COMPONENT = "aws-backups:backup:Vault"
 
 
@@ -53,6 +54,56 @@ def test_created_key_rotates_waits_30_days_and_lets_aws_backup_use_it_for_this_a
     publish = _statement(policy, "AwsBackupPublishesEncryptedNotifications")
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+    # No replication alarm goes to this vault's topic: CloudWatch gets nothing.
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AccountAdministers",
+        "AwsBackupUsesKeyForThisAccount",
+        "AwsBackupPublishesEncryptedNotifications",
+    ]
+
+
+def _alarm_condition(region: str) -> dict:
+    return {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:*"},
+    }
+
+
+def test_cloudwatch_may_publish_alarms_to_the_topic_named_by_replication_and_use_its_key(stack_resources):
+    """Prod's replication alarms go to the primary vault's topic (`alarms.vault: primary`): CloudWatch needs
+    sns:Publish in the topic policy and kms:Decrypt + kms:GenerateDataKey* on the topic's key, else every alarm
+    notification is dropped. Only for alarms of this account in the topic's region."""
+    resources = stack_resources(PROD)
+    key_policy = _policy(one(resources, "aws:kms/key:Key", "primary"))
+    key_statement = _statement(key_policy, "CloudWatchPublishesEncryptedAlarms")
+    assert key_statement["Effect"] == "Allow"
+    assert key_statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert key_statement["Action"] == ALARM_KEY_ACTIONS == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert key_statement["Condition"] == _alarm_condition("eu-west-1")
+    topic_policy = _policy(one(resources, "aws:sns/topicPolicy:TopicPolicy", "primary"))
+    backup, cloudwatch = topic_policy["Statement"]
+    assert backup["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert cloudwatch == {
+        "Sid": "CloudWatchAlarmsPublishForThisAccount",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "SNS:Publish",
+        "Resource": f"arn:aws:sns:eu-west-1:{ACCOUNT_ID}:aws-backups-prod-primary-events",
+        "Condition": _alarm_condition("eu-west-1"),
+    }
+    # The alarms really publish to that topic.
+    alarms = of_type(resources, "aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms
+    assert {action for alarm in alarms for action in alarm.inputs["alarmActions"]} == {cloudwatch["Resource"]}
+
+
+def test_topics_no_alarm_is_sent_to_admit_aws_backup_only(stack_resources):
+    resources = stack_resources(PROD)
+    for vault in ("dr", "pitr"):
+        (statement,) = _policy(one(resources, "aws:sns/topicPolicy:TopicPolicy", vault))["Statement"]
+        assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
+        key_policy = _policy(one(resources, "aws:kms/key:Key", vault))
+        assert "cloudwatch.amazonaws.com" not in json.dumps(key_policy)
 
 
 def test_alias_has_an_explicit_name(resources):
@@ -148,6 +199,30 @@ def test_vault_notifications_and_subscriptions(resources):
     assert all(s.property_dependencies["topic"] == [topic.urn] for s in subscriptions)
 
 
+def test_subscriptions_receive_failures_only_unless_they_ask_for_successes(stack_resources, resources):
+    subscriptions = of_type(resources, "aws:sns/topicSubscription:TopicSubscription")
+    assert {s.inputs["protocol"] for s in subscriptions} == {"email", "https"}
+    for subscription in subscriptions:
+        assert json.loads(subscription.inputs["filterPolicy"]) == FAILURES_ONLY_FILTER_POLICY == {
+            "$or": [{"State": [{"anything-but": "COMPLETED"}]}, {"State": [{"exists": False}]}]
+        }
+    everything = stack_resources(
+        FULL,
+        vaults=[
+            {
+                "name": "main",
+                "notifications": {
+                    "subscriptions": [{"protocol": "email", "endpoint": "all@example.com", "receiveSuccesses": True}]
+                },
+            }
+        ],
+        plans=[],
+    )
+    (subscription,) = of_type(everything, "aws:sns/topicSubscription:TopicSubscription")
+    assert subscription.inputs["endpoint"] == "all@example.com"
+    assert "filterPolicy" not in subscription.inputs
+
+
 def test_default_events_are_the_failure_carrying_ones(stack_resources):
     notifications = of_type(
         stack_resources(STACKS.parent.parent / "Pulumi.prod.yaml"), "aws:backup/vaultNotifications:VaultNotifications"
@@ -161,8 +236,12 @@ def test_default_events_are_the_failure_carrying_ones(stack_resources):
 DATA_TYPES = [
     "aws:backup/vault:Vault",
     "aws:kms/key:Key",
+    # The retained topic is encrypted through the alias: it lives as long as the key.
+    "aws:kms/alias:Alias",
     "aws:sns/topic:Topic",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    # The deny-delete guard stays with the vault.
+    "aws:backup/vaultPolicy:VaultPolicy",
 ]
 
 
@@ -175,14 +254,18 @@ def test_data_resources_are_protected_and_retained_in_production(resources, stac
 
 
 def test_other_children_are_not_protected(resources):
-    for type_token in ["aws:kms/alias:Alias", "aws:backup/vaultPolicy:VaultPolicy", "aws:sns/topicPolicy:TopicPolicy"]:
-        assert not any(r.protect for r in of_type(resources, type_token))
+    others = [
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:backup/vaultNotifications:VaultNotifications",
+        "aws:sns/topicSubscription:TopicSubscription",
+    ]
+    assert all(of_type(resources, type_token) for type_token in others)
+    for type_token in others:
+        assert not any(r.protect or r.retain_on_delete for r in of_type(resources, type_token))
 
 
 VAULT_CHILD_TYPES = [
     *DATA_TYPES,
-    "aws:kms/alias:Alias",
-    "aws:backup/vaultPolicy:VaultPolicy",
     "aws:sns/topicPolicy:TopicPolicy",
     "aws:backup/vaultNotifications:VaultNotifications",
     "aws:sns/topicSubscription:TopicSubscription",

@@ -6,17 +6,18 @@ what is allowed, so ops can fix the stack file without reading Python.
 
 from __future__ import annotations
 
+import enum
 import json
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from components.config.base import Problem
+from components.config.base import Arn, Problem, Region
 from components.config.stack import StackConfig
 
 NAMESPACE = "aws-backups"
@@ -105,7 +106,7 @@ def _describe_error(detail: ErrorDetails) -> str:
         allowed = ", ".join(_keys_of(loc[:-1])) or "none"
         return f"{key_path(loc)}: is not a known key (allowed: {allowed})"
     if kind == "missing" or value is None:
-        return f"{key_path(loc)}: is required (allowed: see the README's config reference)"
+        return f"{key_path(loc)}: is required (required: {_expected_at(loc) or 'a value'})"
     reasons = {
         "greater_than_equal": lambda: f"is below the minimum (allowed: {ctx.get('ge')} or more)",
         "greater_than": lambda: f"is too small (allowed: more than {ctx.get('gt')})",
@@ -117,8 +118,14 @@ def _describe_error(detail: ErrorDetails) -> str:
         "string_too_short": lambda: f"is too short (allowed: at least {ctx.get('min_length')} characters)",
         "string_too_long": lambda: f"is too long (allowed: at most {ctx.get('max_length')} characters)",
         "value_error": lambda: str(ctx.get("error")),
+        "enum": lambda: f"is not allowed (allowed: {ctx.get('expected')})",
     }
-    reason = reasons[kind]() if kind in reasons else f"is not valid: {detail['msg']}"
+    if kind in reasons:
+        reason = reasons[kind]()
+    elif expected := _expected_at(loc):
+        reason = f"is not valid (allowed: {expected})"
+    else:
+        reason = f"is not valid: {detail['msg']}"
     return f"{key_path(loc)}: {_show(value)} {reason}"
 
 
@@ -130,20 +137,103 @@ def _show(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+# Shapes that a pattern alone would describe badly.
+_NAMED_PATTERNS = {
+    Region.__metadata__[0].metadata[0].pattern: "an AWS region, e.g. eu-west-1",  # type: ignore[attr-defined]
+    Arn.__metadata__[0].metadata[0].pattern: "an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)",  # type: ignore[attr-defined]
+}
+
+
 def _keys_of(loc: tuple[str | int, ...]) -> list[str]:
     """The keys allowed in the section at `loc` (for an unknown-key message)."""
-    annotation: Any = StackConfig
-    for part in loc:
-        annotation = _unwrap(annotation)
-        if isinstance(part, int) or not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            annotation = _item_type(annotation)
-            continue
-        fields = {field.alias: field.annotation for field in annotation.model_fields.values()}
-        annotation = fields.get(part)
-    annotation = _unwrap(annotation)
+    annotation = _unwrap(_annotation_at(loc))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [field.alias for field in annotation.model_fields.values()]
     return []
+
+
+def _annotation_at(loc: tuple[str | int, ...]) -> Any:
+    """The declared type of the key at `loc` (constraints kept as `Annotated` metadata), or None if unknown."""
+    annotation: Any = StackConfig
+    for part in loc:
+        annotation = _unwrap_optional(annotation)
+        model = _unwrap(annotation)
+        if isinstance(part, int) or not (isinstance(model, type) and issubclass(model, BaseModel)):
+            annotation = _item_type(annotation)
+            continue
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return None
+        annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return annotation
+
+
+def _expected_at(loc: tuple[str | int, ...]) -> str | None:
+    """What the key at `loc` takes, in ops' words: `true or false`, `a whole number from 1 to 36500`, the allowed
+    names, `a section with keys: ...`; None when the type says nothing useful."""
+    annotation = _unwrap_optional(_annotation_at(loc))
+    constraints = _constraints(annotation)
+    kind = _unwrap(annotation)
+    if kind is bool:
+        return "true or false"
+    if kind is int:
+        low, high = constraints.get("ge"), constraints.get("le")
+        if low is not None and high is not None:
+            return f"a whole number from {low} to {high}"
+        if low is not None:
+            return f"a whole number, {low} or more"
+        return "a whole number" + (f", at most {high}" if high is not None else "")
+    if typing.get_origin(kind) is typing.Literal:
+        return _one_of(typing.get_args(kind))
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _one_of([member.value for member in kind])
+    if kind is str:
+        pattern = constraints.get("pattern")
+        return _NAMED_PATTERNS.get(pattern) or (f"text matching {pattern}" if pattern else "text")
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return "a section with keys: " + ", ".join(field.alias for field in kind.model_fields.values())
+    if typing.get_origin(kind) is list:
+        item = _expected_of(typing.get_args(kind)[0]) if typing.get_args(kind) else None
+        return "a list" + (f" of: {item}" if item else "")
+    if typing.get_origin(kind) is dict:
+        return "a map of names to text"
+    return None
+
+
+def _expected_of(annotation: Any) -> str | None:
+    """`_expected_at` for a type rather than a key path (list items)."""
+    kind = _unwrap(annotation)
+    if typing.get_origin(kind) is typing.Literal:
+        return _one_of(typing.get_args(kind))
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return "sections with keys: " + ", ".join(field.alias for field in kind.model_fields.values())
+    return None
+
+
+def _one_of(values: typing.Iterable[object]) -> str:
+    shown = [repr(value) for value in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" or {shown[-1]}"
+
+
+def _constraints(annotation: Any) -> dict[str, Any]:
+    """The `ge` / `le` / `pattern` constraints declared on a type (pydantic `Field` metadata, at any depth)."""
+    found: dict[str, Any] = {}
+    while typing.get_origin(annotation) is Annotated:
+        annotation, *metadata = typing.get_args(annotation)
+        for item in metadata:
+            for inner in [item, *getattr(item, "metadata", [])]:
+                for name in ("ge", "le", "pattern"):
+                    if getattr(inner, name, None) is not None:
+                        found.setdefault(name, getattr(inner, name))
+    return found
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """`X | None` -> X, keeping X's `Annotated` constraints."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kept = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return kept[0] if len(kept) == 1 else annotation
+    return annotation
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -58,6 +58,20 @@ class SourceBucketConfig(ConfigModel):
             found.append(
                 Problem(("bucketName",), None, "is required with adopt: true (allowed: the existing bucket's name)")
             )
+        if (
+            self.adopt
+            and not self.replace_existing_settings
+            and "noncurrent_version_expiry_days" in self.model_fields_set
+            and self.noncurrent_version_expiry_days is not None
+        ):
+            found.append(
+                Problem(
+                    ("noncurrentVersionExpiryDays",),
+                    self.noncurrent_version_expiry_days,
+                    "is not applied to an adopted bucket: its lifecycle rules are the owners' (allowed: set "
+                    "replaceExistingSettings: true to manage them here, or remove the key)",
+                )
+            )
         if self.replace_existing_settings and not self.adopt:
             found.append(
                 Problem(

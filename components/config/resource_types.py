@@ -1,18 +1,17 @@
-"""The AWS Backup resource types this project protects, read from the pack's data file (the one table naming them)."""
+"""The AWS Backup resource types this project protects, from the pack's table (the one table naming them), through
+its one reader (`compliance.resource_types_table`, loaded by `type_rules`)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Literal
 
 from components.config.type_rules import TABLE
 
-_TABLE_PATH = Path(__file__).resolve().parents[2] / "policies" / "compliance" / "data" / "backup_resource_types.json"
-RESOURCE_TYPES: dict[str, dict[str, str]] = json.loads(_TABLE_PATH.read_text())["resourceTypes"]
-
 # The friendly names as a pydantic-checkable type, so a typo is reported with the allowed names.
-ResourceTypeName = Literal[tuple(RESOURCE_TYPES)]  # type: ignore[valid-type]
+ResourceTypeName = Literal[TABLE.type_names]  # type: ignore[valid-type]
+
+# The table's types by friendly name, with their ARN shapes and features.
+RESOURCE_TYPES = TABLE.types
 
 
 def resource_type_arn_wildcard(resource_type: str, partition: str) -> str:

@@ -45,6 +45,10 @@ class StackConfig(ConfigModel):
     def plan_region(self, plan: PlanConfig) -> str:
         return plan.region or self.aws_region
 
+    def alarm_vaults(self) -> set[str]:
+        """The vaults whose notification topic receives replication alarms (`replication[].alarms.vault`)."""
+        return {item.alarms.vault for item in self.replication if item.alarms.vault is not None}
+
     def vault_regions(self) -> list[str]:
         """Every region holding a vault of this stack, in config order."""
         return list(dict.fromkeys(self.vault_region(vault) for vault in self.vaults))

@@ -128,6 +128,7 @@ def _vault(draw: st.DrawFn, name: str, region: str, explicit_region: bool) -> di
             "subscriptions": draw(st.lists(st.sampled_from([
                 {"protocol": "email", "endpoint": "ops@example.com"},
                 {"protocol": "https", "endpoint": "https://hooks.example.com/backup"},
+                {"protocol": "email", "endpoint": "all@example.com", "receiveSuccesses": True},
             ]).map(dict), max_size=2, unique_by=lambda s: s["protocol"])),  # copies: mutations change documents
         }
         if draw(st.booleans()):
@@ -263,6 +264,8 @@ def _replication(draw: st.DrawFn, name: str, region: str, topic_vaults: list[str
     source: dict[str, Any] = {"noncurrentVersionExpiryDays": draw(st.integers(1, 3650))}
     if draw(st.booleans()):
         source.update(adopt=True, bucketName=f"existing-{name}", replaceExistingSettings=draw(st.booleans()))
+        if not source["replaceExistingSettings"]:
+            del source["noncurrentVersionExpiryDays"]  # the owners' lifecycle: refused without replaceExistingSettings
     alarms = (
         {"vault": draw(st.sampled_from(topic_vaults))}
         if topic_vaults and draw(st.booleans())

@@ -43,8 +43,8 @@ def types_reached(
     resource_types: Iterable[str], resources: Iterable[str], not_resources: Iterable[str], partition: str
 ) -> list[str]:
     """The protected types a selection can back up: the types it names (in its order), then those its ARNs reach
-    (in table order), less those its notResources cover. A selection with neither types nor ARNs selects by tag,
-    so any type. Region settings opt these types in."""
+    (in table order), less those its notResources cover. Region settings opt these types in. A selection always
+    names types or ARNs (SelectionConfig refuses one with neither)."""
     named = list(resource_types)
     patterns = [TABLE.resource_type(name).selection_pattern(partition) for name in named] + list(resources)
     reached = selected_types(patterns, not_resources, TABLE, partition)

@@ -106,6 +106,9 @@ class AccessPolicyConfig(ConfigModel):
 class SubscriptionConfig(ConfigModel):
     protocol: Literal["email", "https"]
     endpoint: Annotated[str, Field(min_length=3)]
+    # false: only failures reach this subscriber (an SNS filter policy drops the messages of successful jobs, which
+    # BACKUP_JOB_COMPLETED sends for every job); true: every message the topic receives.
+    receive_successes: bool = False
 
     def problems(self) -> list[Problem]:
         if self.protocol == "https" and not self.endpoint.startswith("https://"):

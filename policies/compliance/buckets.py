@@ -11,6 +11,7 @@ v6's `BucketV2` is recognised as a bucket; its deprecated plural inline blocks a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compliance.resources import (
@@ -37,6 +38,7 @@ REPLICATION_RULE_READS = {
         "rules[].destination.encryptionConfiguration.replicaKmsKeyId", "rules[].sourceSelectionCriteria",
         "rules[].sourceSelectionCriteria.sseKmsEncryptedObjects",
         "rules[].sourceSelectionCriteria.sseKmsEncryptedObjects.status",
+        "rules[].sourceSelectionCriteria.replicaModifications",
     ),
     BUCKET: (
         "replicationConfiguration", "replicationConfiguration.rules", "replicationConfiguration.rules[].status",
@@ -74,7 +76,13 @@ class ReplicationRule:
     metrics_minutes: float | None
     sse_kms_selected: bool
     replica_kms_key: bool  # set (possibly to a key ARN unknown at preview)
+    replica_kms_key_arn: str | None  # the key, when a known literal
     destination_bucket: str | None
+    replica_modifications: bool = False  # sourceSelectionCriteria.replicaModifications set (V2 only)
+
+
+def _known_text(props: Props, key: str) -> str | None:
+    return props.text(key) if props.known(key) else None
 
 
 def _status(value: object) -> str | None:
@@ -99,7 +107,9 @@ def _separate_rule(rule: Props) -> ReplicationRule:
         sse_kms_selected=rule.child("sourceSelectionCriteria").child("sseKmsEncryptedObjects").get("status")
         == ENABLED,
         replica_kms_key=destination.child("encryptionConfiguration").present("replicaKmsKeyId"),
+        replica_kms_key_arn=_known_text(destination.child("encryptionConfiguration"), "replicaKmsKeyId"),
         destination_bucket=destination.text("bucket") if destination.known("bucket") else None,
+        replica_modifications=rule.child("sourceSelectionCriteria").present("replicaModifications"),
     )
 
 
@@ -119,6 +129,7 @@ def _inline_rule(rule: Props) -> ReplicationRule:
         metrics_minutes=destination.child("metrics").number("minutes"),
         sse_kms_selected=rule.child("sourceSelectionCriteria").child("sseKmsEncryptedObjects").flag("enabled"),
         replica_kms_key=destination.present("replicaKmsKeyId"),
+        replica_kms_key_arn=_known_text(destination, "replicaKmsKeyId"),
         destination_bucket=destination.text("bucket") if destination.known("bucket") else None,
     )
 
@@ -130,6 +141,12 @@ def replication_rules(resource: Resource) -> list[ReplicationRule] | None:
     if resource.type == BUCKET and resource.props.get("replicationConfiguration") is not None:
         return [_inline_rule(rule) for rule in resource.props.child("replicationConfiguration").items("rules")]
     return None
+
+
+def replications(stack: Stack) -> Iterator[Resource]:
+    """Every replication configuration of the stack: the separate resources and legacy buckets' inline ones."""
+    yield from stack.of_kind(BUCKET_REPLICATION)
+    yield from (b for b in stack.of_kind(BUCKET) if replication_rules(b) is not None)
 
 
 def bucket_name(bucket: Resource) -> str | None:

@@ -1,4 +1,5 @@
-"""The README's policy table, generated from the registry and the profiles so it cannot drift.
+"""The README's policy table and per-profile raised levels, generated from the registry and the profiles so they
+cannot drift.
 
 Regenerate after changing a policy or a profile (a test fails until you do):
     cd policies && ../venv/bin/python -m compliance.docs
@@ -15,7 +16,6 @@ from compliance.spec import PolicySpec
 PACK = Path(__file__).resolve().parents[1]
 README = PACK / "README.md"
 PROFILES = ("baseline", "hipaa", "sox", "pci-dss", "sec-17a-4", "gdpr", "dev")
-BEGIN, END = "<!-- policy-table:begin -->", "<!-- policy-table:end -->"
 SHORT = {"mandatory": "M", "advisory": "A", "disabled": "-", "remediate": "R"}
 
 
@@ -26,7 +26,7 @@ def profiles() -> dict[str, dict]:
 def _cell(spec: PolicySpec, document: dict) -> str:
     entry = document.get(spec.name, {})
     entry = {"enforcementLevel": entry} if isinstance(entry, str) else entry
-    level = entry.get("enforcementLevel", document.get("all", spec.level))
+    level = _level(spec, document)
     knobs = [f"{key}={json.dumps(entry[key])}" for key in spec.knobs if key in entry and entry[key] != spec.knobs[key]
              ["default"]]
     return SHORT[level] + (f" ({', '.join(knobs)})" if knobs else "")
@@ -50,10 +50,34 @@ def policy_table() -> str:
     return "\n".join(lines)
 
 
+def _level(spec: PolicySpec, document: dict) -> str:
+    entry = document.get(spec.name, {})
+    entry = {"enforcementLevel": entry} if isinstance(entry, str) else entry
+    return entry.get("enforcementLevel", document.get("all", spec.level))
+
+
+def raised_levels_table() -> str:
+    """Per profile, the policies it makes mandatory that baseline leaves advisory: the organisation's choice."""
+    documents = profiles()
+    lines = ["| profile | mandatory here, advisory in baseline |", "|---|---|"]
+    for name in PROFILES:
+        raised = [f"`{spec.name}`" for spec in SPECS if _level(spec, documents[name]) == "mandatory"
+                  and _level(spec, documents["baseline"]) != "mandatory"]
+        lines.append(f"| `{name}` | {', '.join(raised) or 'none'} |")
+    return "\n".join(lines)
+
+
+TABLES = {"policy-table": policy_table, "profile-raises": raised_levels_table}
+
+
 def with_table(readme: str) -> str:
-    head, rest = readme.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{policy_table()}\n{END}{tail}"
+    """The README with every generated table (between its begin/end markers) regenerated."""
+    for marker, build in TABLES.items():
+        begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+        head, rest = readme.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        readme = f"{head}{begin}\n{build()}\n{end}{tail}"
+    return readme
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterator
 
 from compliance.buckets import (
+    ENABLED,
     REPLICATION_RULE_READS,
+    ReplicationRule,
     bucket_by_arn_or_name,
     bucket_of,
     replication_rules,
+    replications,
     versioning_enabled,
     versioning_resources,
 )
@@ -26,6 +29,7 @@ from compliance.resources import (
     PLAN,
     VAULT,
     VAULT_LOCK,
+    Arn,
     Resource,
     Stack,
 )
@@ -41,9 +45,9 @@ MIN_INTERVAL_MINUTES = 60
 MIN_CHANGEABLE_FOR_DAYS = 3
 MAX_REPLICATION_RULES = 1_000
 RTC_MINUTES = 15
+R = "aws-backups:replication[]"  # the stack-config list S3 replication comes from
 RULE_NAME = re.compile(r"^[a-zA-Z0-9\-\_\.]{1,50}$")
 VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-\_]{2,50}$")
-ENABLED = "Enabled"
 
 # -- plans -----------------------------------------------------------------------------------------------------
 def check_cold_storage_gap(plan: Resource, _config: dict) -> Iterator[str]:
@@ -110,7 +114,9 @@ def check_schedule(plan: Resource, _config: dict) -> Iterator[str]:
         if schedule is None:
             continue
         if not isinstance(schedule, str):
-            yield f"{rule_label(rule)}: schedule is {schedule!r}, not a cron(...) expression."
+            yield (f"{rule_label(rule)}: schedule is {schedule!r}, not a cron(...) expression. Set schedule to a "
+                   f"cron(minute hour day-of-month month day-of-week year) string, e.g. cron(0 5 ? * * *) (stack "
+                   f"config: aws-backups:plans[].rules[].schedule).")
             continue
         try:
             runs = cadence(schedule)
@@ -183,13 +189,8 @@ def check_retention_in_lock(stack: Stack, _config: dict) -> Iterator[Violation]:
 
 
 # -- S3 replication --------------------------------------------------------------------------------------------
-def _replications(stack: Stack) -> Iterator[Resource]:
-    yield from stack.of_kind(BUCKET_REPLICATION)
-    yield from (b for b in stack.of_kind(BUCKET) if replication_rules(b) is not None)
-
-
 def check_replication_versioning(stack: Stack, _config: dict) -> Iterator[Violation]:
-    for replication in _replications(stack):
+    for replication in replications(stack):
         rules_ = replication_rules(replication) or []
         source = bucket_of(stack, replication)
         sides = [("source", source)] + [
@@ -211,8 +212,9 @@ def check_replication_versioning(stack: Stack, _config: dict) -> Iterator[Violat
                 if missing:
                     yield Violation(
                         f"the replication config does not depend on the versioning of the {side} bucket "
-                        f"'{bucket.name}'; Pulumi may create it first and S3 then rejects it. Add dependsOn to "
-                        f"{', '.join(v.name for v in missing)}.",
+                        f"'{bucket.name}'; Pulumi may create it first and S3 then rejects it. Add the resource "
+                        f"option dependsOn: [{', '.join(v.name for v in missing)}] to the BucketReplicationConfig "
+                        f"(our components do: stack config aws-backups:replication[] needs no change).",
                         replication.urn,
                     )
 
@@ -222,24 +224,32 @@ def check_replication_rule_fields(resource: Resource, _config: dict) -> Iterator
     if not found:
         return
     if len(found) > MAX_REPLICATION_RULES:
-        yield f"{len(found)} replication rules; S3 accepts at most {MAX_REPLICATION_RULES}. Merge rules."
+        yield (f"{len(found)} replication rules; S3 accepts at most {MAX_REPLICATION_RULES}. Merge rules so that "
+               f"rules has at most {MAX_REPLICATION_RULES} items (stack config: {R}.rules).")
     priorities = [rule.priority for rule in found if rule.priority is not None]
     duplicates = sorted({int(p) for p in priorities if priorities.count(p) > 1})
     if duplicates:
         yield (f"replication rule priorities {duplicates} are used more than once; S3 requires unique priorities. "
-               f"Give each rule its own priority.")
+               f"Give each rule its own priority (stack config: {R}.rules[].priority).")
     for rule in found:
+        if rule.replica_modifications and not rule.has_filter:
+            yield (f"{rule.where} sets sourceSelectionCriteria.replicaModifications without a filter; "
+                   f"ReplicaModifications exists only in V2 rules, and S3 rejects it in a V1 rule. Add a filter "
+                   f"(e.g. filter.prefix \"\") with status, priority and deleteMarkerReplication, or remove "
+                   f"replicaModifications (stack config: {R}.rules[].prefix).")
         if not rule.has_filter:
             continue
         missing = [name for name, value in (("status", rule.status), ("priority", rule.priority),
                                             ("deleteMarkerReplication", rule.delete_marker_status)) if value is None]
         if missing:
             yield (f"{rule.where} has a filter (the V2 schema) but no {', '.join(missing)}; S3 rejects it. Set "
-                   f"{', '.join(missing)} on the rule.")
+                   f"{', '.join(missing)} on the rule (stack config: {R}.rules[].priority / enabled / "
+                   f"deleteMarkerReplication, which our components always set).")
         if rule.filters_on_tags and rule.delete_marker_status == ENABLED:
             yield (f"{rule.where} filters on tags and replicates delete markers; S3 requires delete-marker "
                    f"replication Disabled with a tag filter. Set deleteMarkerReplication.status Disabled or filter "
-                   f"on a prefix.")
+                   f"on a prefix (stack config: {R}.rules[].deleteMarkerReplication: false, or drop "
+                   f"{R}.rules[].tags).")
 
 
 def check_replication_rtc(resource: Resource, _config: dict) -> Iterator[str]:
@@ -249,21 +259,42 @@ def check_replication_rtc(resource: Resource, _config: dict) -> Iterator[str]:
         if rule.metrics_status != ENABLED:
             yield (f"{rule.where} enables Replication Time Control without metrics (metrics.status is "
                    f"{rule.metrics_status or 'unset'}); S3 requires metrics with RTC. Set destination.metrics.status "
-                   f"Enabled with a {RTC_MINUTES}-minute event threshold.")
+                   f"Enabled with a {RTC_MINUTES}-minute event threshold (stack config: {R}.rules[].metrics: true, "
+                   f"or {R}.rules[].replicationTimeControl: false).")
         for what, minutes in (("replicationTime", rule.rtc_minutes), ("metrics", rule.metrics_minutes)):
             if minutes is not None and minutes != RTC_MINUTES:
                 yield (f"{rule.where}: destination.{what} minutes is {days(minutes)}; S3 accepts only {RTC_MINUTES}."
-                       f" Set it to {RTC_MINUTES}.")
+                       f" Set destination.{what} minutes to {RTC_MINUTES} (our components always do: stack config "
+                       f"{R}.rules[].replicationTimeControl needs no minutes).")
 
 
-def check_replication_kms(resource: Resource, _config: dict) -> Iterator[str]:
-    for rule in replication_rules(resource) or []:
-        if rule.sse_kms_selected and not rule.replica_kms_key:
-            yield (f"{rule.where} selects SSE-KMS encrypted objects but sets no replica KMS key; S3 rejects it. Set "
-                   f"destination.encryptionConfiguration.replicaKmsKeyId to a key in the destination region.")
-        if rule.replica_kms_key and not rule.sse_kms_selected:
-            yield (f"{rule.where} sets a replica KMS key but does not select SSE-KMS encrypted objects, so they are "
-                   f"not replicated. Set sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled.")
+def check_replication_kms(stack: Stack, _config: dict) -> Iterator[Violation]:
+    for replication in replications(stack):
+        for rule in replication_rules(replication) or []:
+            for message in _kms_problems(stack, replication, rule):
+                yield Violation(message, replication.urn)
+
+
+def _kms_problems(stack: Stack, replication: Resource, rule: ReplicationRule) -> Iterator[str]:
+    if rule.sse_kms_selected and not rule.replica_kms_key:
+        yield (f"{rule.where} selects SSE-KMS encrypted objects but sets no replica KMS key; S3 rejects it. Set "
+               f"destination.encryptionConfiguration.replicaKmsKeyId to a key in the destination region (stack "
+               f"config: {R}.destination.replicaKmsKeyArn for another account; in this account our components "
+               f"create the key).")
+    if rule.replica_kms_key and not rule.sse_kms_selected:
+        yield (f"{rule.where} sets a replica KMS key but does not select SSE-KMS encrypted objects, so they are "
+               f"not replicated. Set sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled (our components "
+               f"always do: stack config {R} needs no change).")
+    # The replica key must be in the destination bucket's region: judged when both are known (a literal key ARN
+    # and a destination bucket of this stack); a key created in the stack has an unknown ARN at preview.
+    key = Arn.parse(rule.replica_kms_key_arn)
+    destination = bucket_by_arn_or_name(stack, replication, rule.destination_bucket)
+    region = stack.region_of(destination) if destination else None
+    if key and key.region and region and key.region != region:
+        yield (f"{rule.where}: the replica KMS key {rule.replica_kms_key_arn} is in {key.region}, but the "
+               f"destination bucket '{destination.name}' is in {region}; S3 needs the replica key in the "
+               f"destination region. Set destination.encryptionConfiguration.replicaKmsKeyId to a key in {region} "
+               f"(stack config: {R}.destination.replicaKmsKeyArn).")
 
 
 AWS_LIMITS = "aws-limits.md"
@@ -382,12 +413,14 @@ POLICIES = [
     ),
     PolicySpec(
         name="aws-s3-replication-check-rule-fields",
-        description="S3 replication rules are complete: V2 fields with a filter, tag filters without delete-marker "
-                    "replication, at most 1,000 rules with unique priorities.",
+        description="S3 replication rules are complete: V2 fields with a filter, replicaModifications only with a "
+                    "filter, tag filters without delete-marker replication, at most 1,000 rules with unique "
+                    "priorities.",
         why=f"PutBucketReplication rejects the rest ({AWS_LIMITS} #13, #16).",
         severity="high",
-        remediation="With a filter set status, priority and deleteMarkerReplication; with a tag filter set "
-                    "deleteMarkerReplication Disabled; give every rule its own priority.",
+        remediation="With a filter set status, priority and deleteMarkerReplication; set replicaModifications only "
+                    "with a filter; with a tag filter set deleteMarkerReplication Disabled; give every rule its own "
+                    "priority.",
         reads=REPLICATION_RULE_READS,
         check=check_replication_rule_fields,
         aws_limit=True,
@@ -404,14 +437,18 @@ POLICIES = [
     ),
     PolicySpec(
         name="aws-s3-replication-check-kms-selection",
-        description="S3 replication of SSE-KMS objects selects them and names a replica key.",
-        why=f"SSE-KMS objects replicate only with SseKmsEncryptedObjects Enabled and a ReplicaKmsKeyID "
-            f"({AWS_LIMITS} #15).",
+        description="S3 replication of SSE-KMS objects selects them and names a replica key in the destination "
+                    "region.",
+        why=f"SSE-KMS objects replicate only with SseKmsEncryptedObjects Enabled and a ReplicaKmsKeyID, a key in the "
+            f"destination region ({AWS_LIMITS} #15).",
         severity="high",
         remediation="Set sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled and "
-                    "destination.encryptionConfiguration.replicaKmsKeyId together.",
-        reads=REPLICATION_RULE_READS,
+                    "destination.encryptionConfiguration.replicaKmsKeyId (a key in the destination bucket's region) "
+                    "together.",
+        reads={**REPLICATION_RULE_READS, BUCKET: (*REPLICATION_RULE_READS[BUCKET], "bucket", "region"),
+               BUCKET_REPLICATION: (*REPLICATION_RULE_READS[BUCKET_REPLICATION], "bucket", "region")},
         check=check_replication_kms,
+        stack=True,
         aws_limit=True,
     ),
 ]

@@ -92,10 +92,44 @@ def _statements(document: object) -> list[dict]:
     return [s for s in found if isinstance(s, dict)]
 
 
+# Condition operators that only carve named principals out of a Deny (break-glass roles); any other condition
+# (on tags, source IP, time, ...) makes the Deny conditional, so it is not a blanket deny.
+EXEMPTING_OPERATORS = {"ArnNotLike", "ArnNotEquals", "StringNotLike", "StringNotEquals"}
+EXEMPTING_KEYS = {"aws:principalarn", "aws:userid", "aws:username"}
+
+
+def _as_list(value: object) -> list:
+    return [value] if isinstance(value, (str, dict)) else list(value) if isinstance(value, list) else []
+
+
+def _applies_to_everyone(statement: dict) -> bool:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and set(principal) == {"AWS"} and "*" in _as_list(principal["AWS"])
+
+
+def _only_exempts_principals(statement: dict) -> bool:
+    condition = statement.get("Condition")
+    if condition is None:
+        return True
+    if not isinstance(condition, dict):
+        return False
+    return all(
+        operator in EXEMPTING_OPERATORS and isinstance(keys, dict) and all(k.lower() in EXEMPTING_KEYS for k in keys)
+        for operator, keys in condition.items()
+    )
+
+
 def _denies(statement: dict, action: str) -> bool:
-    actions = statement.get("Action", [])
-    actions = [actions] if isinstance(actions, str) else actions
-    return statement.get("Effect") == "Deny" and any(a in (action, "backup:*", "*") for a in actions)
+    """A blanket Deny of `action`: every principal, no NotAction/NotPrincipal, at most named exemptions."""
+    return (
+        statement.get("Effect") == "Deny"
+        and any(a in (action, "backup:*", "*") for a in _as_list(statement.get("Action")))
+        and _applies_to_everyone(statement)
+        and "NotPrincipal" not in statement
+        and _only_exempts_principals(statement)
+    )
 
 
 def check_deny_delete_policy(stack: Stack, _config: dict) -> Iterator[Violation]:
@@ -105,10 +139,11 @@ def check_deny_delete_policy(stack: Stack, _config: dict) -> Iterator[Violation]
         missing = [a for a in DELETE_ACTIONS if not any(_denies(s, a) for s in statements)]
         if missing:
             yield Violation(
-                f"{_vault_label(vault)} has no access policy denying {', '.join(missing)}"
+                f"{_vault_label(vault)} has no access policy denying {', '.join(missing)} to every principal"
                 f"{'' if policies else ' (it has no VaultPolicy at all)'}; anyone with backup permissions can "
-                f"delete recovery points. Attach a VaultPolicy with a Deny statement for those actions (stack config: "
-                f"aws-backups:vaults[].accessPolicy.denyDeletion: true).",
+                f"delete recovery points. Attach a VaultPolicy with a Deny statement for those actions, Principal "
+                f"{{\"AWS\": \"*\"}}, and no Condition other than ArnNotLike on aws:PrincipalArn for break-glass roles "
+                f"(stack config: aws-backups:vaults[].accessPolicy.denyDeletion: true).",
                 vault.urn,
             )
 
@@ -204,7 +239,7 @@ def check_deletion_protection(stack: Stack, config: dict) -> Iterator[Violation]
         if resource.kind in (VAULT, BUCKET) and resource.props.flag("forceDestroy"):
             yield Violation(
                 f"{resource.type} '{resource.name}' has forceDestroy true: deleting it deletes everything in it. Set "
-                f"forceDestroy false.",
+                f"forceDestroy false on the resource (our components always do: no aws-backups: key turns it on).",
                 resource.urn,
             )
         if resource.kind == KMS_KEY:
@@ -213,7 +248,8 @@ def check_deletion_protection(stack: Stack, config: dict) -> Iterator[Violation]
                 yield Violation(
                     f"KMS key '{resource.name}' has deletionWindowInDays {days(deletion)}; the profile requires "
                     f"{days(window)} so a scheduled deletion can be noticed and cancelled. Set deletionWindowInDays "
-                    f"{days(window)} (or leave it unset: AWS's default is 30).",
+                    f"{days(window)} on the KMS key (or leave it unset: AWS's default is 30); our components set "
+                    f"30 for every key they create from aws-backups:vaults[] and aws-backups:replication[].",
                     resource.urn,
                 )
 

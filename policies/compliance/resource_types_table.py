@@ -34,6 +34,8 @@ class Feature:
     supported: bool
     # A switch that must be on in the Region for the feature to work (e.g. "advancedFeatures" for DynamoDB).
     requires: str | None
+    # How AWS provides it where that matters, e.g. EBS cold storage is the snapshot archive tier ("archiveTier").
+    via: str | None
     unavailable_in_partitions: frozenset[str]
     sources: tuple[str, ...]
 
@@ -115,6 +117,7 @@ def _frozen_feature(raw: Mapping[str, object]) -> Feature:
     return Feature(
         supported=bool(raw["supported"]),
         requires=raw.get("requires"),  # type: ignore[arg-type]
+        via=raw.get("via"),  # type: ignore[arg-type]
         unavailable_in_partitions=frozenset(raw.get("unavailableInPartitions", ())),  # type: ignore[arg-type]
         sources=tuple(raw["sources"]),  # type: ignore[arg-type]
     )
@@ -229,12 +232,6 @@ def classify_arn(arn: str, table: ResourceTypeTable | None = None, partition: st
         for name, kind in table.types.items()
         if any(_selection_can_match_type(arn, kind.selection_pattern(p)) for p in _partitions(table, partition))
     )
-
-
-def arn_matches_type(arn: str, type_name: str, table: ResourceTypeTable | None = None) -> bool:
-    table = table or load_table()
-    table.resource_type(type_name)  # an unknown type is a bug, not "no match"
-    return type_name in classify_arn(arn, table)
 
 
 def types_covered(pattern: str, table: ResourceTypeTable | None = None, partition: str | None = None) -> frozenset[str]:

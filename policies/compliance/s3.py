@@ -12,6 +12,7 @@ from compliance.buckets import (
     bucket_of,
     encryption_algorithm,
     replication_rules,
+    replications,
 )
 from compliance.resources import BUCKET, BUCKET_ENCRYPTION, BUCKET_REPLICATION, BUCKET_V6, Resource, Stack
 from compliance.spec import PolicySpec, Violation
@@ -26,11 +27,6 @@ ENCRYPTION_READS = {
 }
 
 
-def _replications(stack: Stack) -> Iterator[Resource]:
-    yield from stack.of_kind(BUCKET_REPLICATION)
-    yield from (b for b in stack.of_kind(BUCKET) if replication_rules(b) is not None)
-
-
 def _is_critical(bucket: Resource, config: dict) -> bool:
     tags = bucket.props.get("tags", {})
     value = tags.get(config["criticalTagKey"]) if isinstance(tags, dict) else None
@@ -38,19 +34,22 @@ def _is_critical(bucket: Resource, config: dict) -> bool:
 
 
 def check_critical_replicated(stack: Stack, config: dict) -> Iterator[Violation]:
-    replicated = {id(bucket_of(stack, r)) for r in _replications(stack)}
+    # A configuration whose rules are all Disabled replicates nothing: only an Enabled rule counts.
+    replicated = {id(bucket_of(stack, r)) for r in replications(stack)
+                  if any(rule.status == ENABLED for rule in replication_rules(r) or [])}
     for bucket in stack.of_kind(BUCKET):
         if _is_critical(bucket, config) and id(bucket) not in replicated:
             yield Violation(
                 f"bucket '{bucket.name}' is tagged {config['criticalTagKey']} as critical but has no replication "
-                f"configuration; one region's outage or one deletion loses its data. Add a "
-                f"BucketReplicationConfig for it (stack config: an aws-backups:replication[] item for this bucket).",
+                f"configuration with an Enabled rule; one region's outage or one deletion loses its data. Add a "
+                f"BucketReplicationConfig with rules[].status Enabled for it (stack config: an "
+                f"aws-backups:replication[] item for this bucket, with rules[].enabled: true).",
                 bucket.urn,
             )
 
 
 def check_cross_region(stack: Stack, _config: dict) -> Iterator[Violation]:
-    for replication in _replications(stack):
+    for replication in replications(stack):
         source = bucket_of(stack, replication)
         source_region = stack.region_of(source) if source else stack.region_of(replication)
         for rule in replication_rules(replication) or []:
@@ -76,7 +75,7 @@ def check_rtc(resource: Resource, _config: dict) -> Iterator[str]:
 
 
 def check_sse_kms(stack: Stack, _config: dict) -> Iterator[Violation]:
-    for replication in _replications(stack):
+    for replication in replications(stack):
         source = bucket_of(stack, replication)
         sides = [("source", source)] + [
             ("destination", bucket_by_arn_or_name(stack, replication, rule.destination_bucket))
@@ -91,8 +90,10 @@ def check_sse_kms(stack: Stack, _config: dict) -> Iterator[Violation]:
             if algorithm not in KMS_ALGORITHMS:
                 yield Violation(
                     f"the {side} bucket '{bucket.name}' default encryption is {algorithm or 'unset (SSE-S3)'}, not "
-                    f"SSE-KMS. Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and a "
-                    f"customer-managed key.",
+                    f"SSE-KMS. Add a BucketServerSideEncryptionConfiguration with "
+                    f"rules[].applyServerSideEncryptionByDefault.sseAlgorithm aws:kms and a customer-managed key "
+                    f"(our components do for both buckets of an aws-backups:replication[] item; an adopted source "
+                    f"needs aws-backups:replication[].source.replaceExistingSettings: true).",
                     replication.urn,
                 )
         for rule in replication_rules(replication) or []:

@@ -66,12 +66,12 @@ class TypeSupport:
 
     @classmethod
     def of(cls, resource_type: str) -> TypeSupport:
-        features = RESOURCE_TYPES[resource_type].get("features", {})
-        cold = features.get("coldStorage", {})
+        features = RESOURCE_TYPES[resource_type].features
+        cold = features["coldStorage"]
         return cls(
-            cold=bool(cold.get("supported")),
-            cold_needs_archive_opt_in=cold.get("via") == "archiveTier",
-            continuous=bool(features.get("continuousBackup", {}).get("supported")),
+            cold=cold.supported,
+            cold_needs_archive_opt_in=cold.via == "archiveTier",
+            continuous=features["continuousBackup"].supported,
         )
 
 

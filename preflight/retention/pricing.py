@@ -1,5 +1,6 @@
 """The price table (`prices.json`): per-GB-month warm and cold storage by resource type and region, cross-Region
-transfer per GB, each with its source. A region without figures gets the fallback region's, marked as assumed."""
+transfer per GB, each with its source. A region without figures gets the fallback region's, and the report lists
+it as a caveat."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ sample of them through the pack process.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from compliance.resources import BUCKET, BUCKET_V6, BUCKET_VERSIONING_V6
 from policy_stack import (
     ACCOUNT,
+    DENY_POLICY,
     DR_REGION,
     OTHER_ACCOUNT,
     PREFIX,
@@ -69,6 +71,14 @@ def add(name: str, item: Item) -> Change:
     return run
 
 
+def deny_policy(**fields: Any) -> str:
+    """The compliant deny-delete vault policy with statement fields replaced (REMOVE drops one)."""
+    statement = {**json.loads(DENY_POLICY)["Statement"][0], **fields}
+    return json.dumps({"Statement": [{k: v for k, v in statement.items() if v is not REMOVE}]})
+
+
+KEY_IN_REGION = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+KEY_IN_DR_REGION = f"arn:aws:kms:{DR_REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 RULE = "rules[0]"
 COPY = "rules[0].copyActions[0]"
 PITR = "rules[1]"
@@ -125,9 +135,14 @@ CASES: dict[str, list[Case]] = {
         COMPLIANT,
         Case("both day fields set", "fail", set_("plan", f"{RULE}.schedule", "cron(0 5 * * * *)")),
         Case("rate expression", "fail", set_("plan", f"{RULE}.schedule", "rate(1 day)")),
+        Case("schedule not a string", "fail", set_("plan", f"{RULE}.schedule", 5)),
         Case("five fields", "fail", set_("plan", f"{RULE}.schedule", "cron(0 5 * * ?)")),
         Case("every 30 minutes", "fail", set_("plan", f"{RULE}.schedule", "cron(0,30 * ? * * *)")),
         Case("last Friday of the month", "pass", set_("plan", f"{RULE}.schedule", "cron(0 5 ? * 6L *)")),
+        Case("23:30 and 00:30: an hour apart across midnight", "pass",
+             set_("plan", f"{RULE}.schedule", "cron(30 23,0 ? * * *)")),
+        Case("23:30 and 00:15: 45 minutes apart across midnight", "fail",
+             set_("plan", f"{RULE}.schedule", "cron(30,15 23,0 ? * * *)")),
         Case("no schedule", "skip", chain(set_("plan", f"{RULE}.schedule", REMOVE),
                                           set_("plan", f"{PITR}.schedule", REMOVE))),
     ],
@@ -183,6 +198,11 @@ CASES: dict[str, list[Case]] = {
             set_("replication", f"{REPL}.deleteMarkerReplication.status", "Enabled"))),
         Case("duplicate priorities", "fail", lambda items: mutate(
             items, "replication", "rules[1]", {**items["replication"].props["rules"][0], "id": "second"})),
+        Case("replicaModifications in a V1 rule (no filter)", "fail", chain(
+            set_("replication", f"{REPL}.filter", REMOVE),
+            set_("replication", f"{REPL}.sourceSelectionCriteria.replicaModifications", {"status": "Enabled"}))),
+        Case("replicaModifications in a V2 rule", "pass",
+             set_("replication", f"{REPL}.sourceSelectionCriteria.replicaModifications", {"status": "Enabled"})),
         Case("V1 rule (no filter) without priority", "pass", chain(
             set_("replication", f"{REPL}.filter", REMOVE), set_("replication", f"{REPL}.priority", REMOVE))),
         Case("legacy inline: tag filter with delete markers", "fail", chain(
@@ -209,6 +229,13 @@ CASES: dict[str, list[Case]] = {
         Case("legacy inline without replica key", "fail", chain(
             add("legacy", LEGACY_BUCKET),
             set_("legacy", "replicationConfiguration.rules[0].destination.replicaKmsKeyId", REMOVE))),
+        Case("replica key in the source region, not the destination's", "fail", set_(
+            "replication", f"{REPL}.destination.encryptionConfiguration.replicaKmsKeyId", KEY_IN_REGION)),
+        Case("replica key in the destination region", "pass", set_(
+            "replication", f"{REPL}.destination.encryptionConfiguration.replicaKmsKeyId", KEY_IN_DR_REGION)),
+        Case("literal replica key, destination bucket outside the stack: region not judged", "pass", chain(
+            set_("replication", f"{REPL}.destination.encryptionConfiguration.replicaKmsKeyId", KEY_IN_REGION),
+            drop("replica-bucket"))),
         Case("neither", "skip", chain(set_("replication", f"{REPL}.destination.encryptionConfiguration", REMOVE),
                                       set_("replication", f"{REPL}.sourceSelectionCriteria", REMOVE))),
     ],
@@ -245,6 +272,13 @@ CASES: dict[str, list[Case]] = {
         Case("weekly against a weekly profile", "pass", chain(
             set_("plan", f"{PITR}.enableContinuousBackup", False),
             set_("plan", f"{PITR}.schedule", "cron(0 5 ? * 1 *)")), config={"maxIntervalHours": 168}),
+        Case("hourly January-June, then a 6-month gap", "fail", chain(
+            set_("plan", f"{PITR}.enableContinuousBackup", False), set_("plan", f"{PITR}.schedule", REMOVE),
+            set_("plan", f"{RULE}.schedule", "cron(0 * ? 1-6 * *)"))),
+        Case("daily in a DST zone: every 24 hours on the schedule's clock", "pass", chain(
+            set_("plan", f"{PITR}.enableContinuousBackup", False), set_("plan", f"{PITR}.schedule", REMOVE),
+            set_("plan", f"{RULE}.schedule", "cron(0 5 ? * * *)"),
+            set_("plan", f"{RULE}.scheduleExpressionTimezone", "America/New_York"))),
         Case("invalid schedule makes no backups", "fail", chain(
             set_("plan", f"{PITR}.enableContinuousBackup", False), set_("plan", f"{PITR}.schedule", "rate(1 day)"),
             set_("plan", f"{RULE}.schedule", "rate(1 day)"))),
@@ -286,6 +320,15 @@ CASES: dict[str, list[Case]] = {
              set_("main-policy", "policy", '{"Statement": [{"Effect": "Allow", "Action": "backup:*"}]}')),
         Case("denies deletion but not lifecycle changes", "fail", set_(
             "main-policy", "policy", '{"Statement": {"Effect": "Deny", "Action": "backup:DeleteRecoveryPoint"}}')),
+        Case("deny aimed at one unrelated user", "fail", set_("main-policy", "policy", deny_policy(
+            Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:user/intern"}))),
+        Case("deny only under an unrelated condition", "fail", set_("main-policy", "policy", deny_policy(
+            Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))),
+        Case("deny with NotPrincipal", "fail", set_("main-policy", "policy", deny_policy(
+            Principal=REMOVE, NotPrincipal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))),
+        Case("deny backup:* to Principal \"*\" exempting break-glass roles", "pass", set_("main-policy", "policy",
+             deny_policy(Principal="*", Action="backup:*", Condition={"ArnNotLike": {
+                 "aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/break-glass"]}}))),
         Case("no vaults", "skip", drop("main-vault", "dr-vault")),
     ],
     "aws-backup-vault-require-notifications": [
@@ -351,6 +394,7 @@ CASES: dict[str, list[Case]] = {
         COMPLIANT,
         Case("critical bucket without replication", "fail", drop("replication")),
         Case("critical bucket replicated inline (legacy)", "pass", add("legacy", LEGACY_BUCKET)),
+        Case("every replication rule Disabled", "fail", set_("replication", f"{REPL}.status", "Disabled")),
         Case("other tag key configured", "skip", drop("replication"), config={"criticalTagKey": "tier"}),
         Case("tag value not critical", "skip", chain(drop("replication"),
                                                      set_("data-bucket", "tags", {"backup:critical": "false"}))),

@@ -15,6 +15,16 @@ from pulumi_policy.proxy import UnknownValueError
 # Every message ends with how to fix it: an imperative sentence.
 FIX = re.compile(r"[.;:(] (Set|Add|Remove|Rename|Use|Lower|Raise|Make|Fix|Put|Give|Target|Attach|Merge|Create)\b")
 TABLE = [(name, case) for name, cases in CASES.items() for case in cases]
+# Resource options a fix may name besides the properties a policy reads.
+OPTIONS = ("protect", "retainOnDelete", "dependsOn")
+
+
+def names_a_property_or_config_key(spec, fix: str) -> bool:
+    """The fix says what to change in stack terms: an `aws-backups:` key, or a property the policy reads (its last
+    path segment, e.g. `deleteAfter`, `replicaKmsKeyId`), or a resource option."""
+    names = {segment for paths in spec.reads.values() for path in paths
+             for segment in path.replace("[]", "").split(".")[-1:]} | set(OPTIONS)
+    return "aws-backups:" in fix or any(re.search(rf"\b{re.escape(n)}\b", fix) for n in names)
 
 
 @pytest.mark.parametrize(("name", "case"), TABLE, ids=[f"{name}: {case.id}" for name, case in TABLE])
@@ -24,7 +34,10 @@ def test_case(name, case):
         assert violations, "expected a violation"
         for violation in violations:
             assert violation.urn, "a violation names the resource"
-            assert FIX.search(violation.message), f"no fix in: {violation.message}"
+            fix = FIX.search(violation.message)
+            assert fix, f"no fix in: {violation.message}"
+            assert names_a_property_or_config_key(BY_NAME[name], violation.message[fix.start():]), (
+                f"the fix names no property the policy reads and no aws-backups: key: {violation.message}")
     else:
         assert violations == [], [v.message for v in violations]
 

@@ -50,7 +50,14 @@ def test_invalid_schedules_are_rejected(schedule):
     ("cron(0 * ? * * *)", timedelta(hours=1), timedelta(hours=1)),
     ("cron(0 5 ? * MON-FRI *)", timedelta(days=1), timedelta(days=3)),
     ("cron(0 5 1 * ? *)", timedelta(days=28), timedelta(days=31)),
-    ("cron(0 5 1 1 ? *)", timedelta(days=365), timedelta(days=365)),  # 2026-2028: no leap day between
+    # A full period, not a short window: a leap year's 1 January -> 1 January is 366 days.
+    ("cron(0 5 1 1 ? *)", timedelta(days=365), timedelta(days=366)),
+    # Hourly January-June, then nothing until next January: the gap is 1 July 00:00 -> 1 January 00:00 + 1 h.
+    ("cron(0 * ? 1-6 * *)", timedelta(hours=1), timedelta(days=184, hours=1)),
+    ("cron(0 5 29 2 ? *)", timedelta(days=4 * 365 + 1), timedelta(days=4 * 365 + 1)),  # leap days only
+    ("cron(0 5 15W * ? *)", timedelta(days=28), timedelta(days=32)),  # the weekday nearest the 15th
+    ("cron(0 5 ? * 2#5 *)", timedelta(days=63), timedelta(days=119)),  # a fifth Monday: not every month has one
+    ("cron(30 23,0 ? * * *)", timedelta(hours=1), timedelta(hours=23)),  # 23:30 -> 00:30 crosses midnight
 ])
 def test_cadence(schedule, shortest, longest):
     runs = cadence(schedule)
@@ -60,3 +67,8 @@ def test_cadence(schedule, shortest, longest):
 def test_a_schedule_that_runs_once_has_no_gap():
     runs = cadence("cron(0 5 1 1 ? 2027)")
     assert (runs.runs, runs.longest) == (1, None)
+
+
+def test_a_schedule_whose_years_are_past_never_runs():
+    runs = cadence("cron(0 5 1 1 ? 2020)")
+    assert (runs.runs, runs.shortest, runs.longest) == (0, None, None)

@@ -193,8 +193,7 @@ def test_an_unknown_selection_entry_or_setting_is_read_not_guessed():
 
 # --- the names a policy uses are the table's --------------------------------------------------------------------
 
-TABLE_API = {"supports", "requirement", "types_supporting", "resource_type", "feature", "supporting",
-             "arn_matches_type"}
+TABLE_API = {"supports", "requirement", "types_supporting", "resource_type", "feature", "supporting"}
 SOURCES = [*sorted((ROOT / "policies" / "compliance").glob("*.py")), *sorted((ROOT / "components").rglob("*.py"))]
 
 
