@@ -190,6 +190,13 @@ def check_cross_region_copy(stack: Stack, _config: dict) -> Iterator[Violation]:
         )
 
 
+# The knob `own_accounts` reads, for every policy that tells cross-account copies.
+ACCOUNT_ID_KNOB = {"accountId": {"type": ["string", "null"], "pattern": "^[0-9]{12}$", "default": None,
+                                 "description": "The stack's own AWS account, to tell cross-account copies; by "
+                                                "default the account of the stack's own vaults as copy "
+                                                "destinations show it."}}
+
+
 def own_accounts(stack: Stack, config: dict) -> set[str]:
     """The stack's own account: the `accountId` knob when set, else the accounts of copy destinations that are
     vaults of this stack (a stack creates its vaults in its own account)."""
@@ -340,9 +347,7 @@ POLICIES = [
                VAULT: ("name", "region")},
         check=check_cross_account_copy,
         stack=True,
-        knobs={"accountId": {"type": ["string", "null"], "pattern": "^[0-9]{12}$", "default": None,
-                             "description": "The stack's own AWS account; by default, the account of the stack's own "
-                                            "vaults as copy destinations show it."}},
+        knobs=ACCOUNT_ID_KNOB,
         level="advisory",
     ),
     PolicySpec(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pulumi_policy.proxy import UnknownValueError
 
 from compliance.plans import FOREVER, Lifecycle, lifecycles, rule_label
-from compliance.protection import own_accounts
+from compliance.protection import ACCOUNT_ID_KNOB, own_accounts
 from compliance.resource_types_table import load_table, selected_types
 from compliance.resources import PLAN, REGION_SETTINGS, SELECTION, Arn, Props, Resource, Stack, is_unknown
 from compliance.spec import PolicySpec, Violation, days
@@ -278,9 +278,7 @@ POLICIES = [
         },
         check=check_advanced_features,
         stack=True,
-        knobs={"accountId": {"type": ["string", "null"], "pattern": "^[0-9]{12}$", "default": None,
-                             "description": "The stack's own AWS account, to tell cross-account copies; by default "
-                                            "the account of the stack's own vaults as copy destinations show it."}},
+        knobs=ACCOUNT_ID_KNOB,
         level="advisory",
     ),
     PolicySpec(
