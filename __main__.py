@@ -20,7 +20,7 @@ vaults = {
 plans = {plan.name: BackupPlan(plan, vaults, context) for plan in config.plans}
 if config.region_settings.manage and config.selected_resource_types():
     for region in config.vault_regions():
-        BackupRegionSettings(region, config.selected_resource_types(), config.region_settings.full_management)
+        BackupRegionSettings(region, config.region_settings)
 # Alarms go to the topic ARN given, or to the notification topic of the named vault.
 replicated = {
     item.name: ReplicatedBucket(item, context, item.alarms.topic_arn or vaults[item.alarms.vault].topic_arn)

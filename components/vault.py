@@ -73,7 +73,10 @@ class BackupVault(pulumi.ComponentResource):
             opts=data_options(self, context.production),
         )
         if config.lock:
-            # The lock is what makes recovery points undeletable: kept like the data it protects.
+            # The lock is what makes recovery points undeletable: kept like the data it protects. Every field is
+            # replace-on-change and its id is the vault's name, so a replacement created first and the old one
+            # deleted after would delete the new setting: delete before replace. In production the engine refuses
+            # to replace it (protect); a compliance-mode lock past its cooling-off AWS refuses to change at all.
             aws.backup.VaultLockConfiguration(
                 config.name,
                 backup_vault_name=self.vault.name,
@@ -81,7 +84,7 @@ class BackupVault(pulumi.ComponentResource):
                 min_retention_days=config.lock.min_retention_days,
                 max_retention_days=config.lock.max_retention_days,
                 changeable_for_days=config.lock.changeable_for_days,
-                opts=data_options(self, context.production),
+                opts=data_options(self, context.production, delete_before_replace=True),
             )
         if statements := self._access_statements(config.access_policy):
             aws.backup.VaultPolicy(
@@ -249,13 +252,15 @@ class BackupVault(pulumi.ComponentResource):
             policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
             opts=child_options(self),
         )
+        # Replace-on-change with the vault's name as id, like the lock: delete before replace, or an edit of the
+        # events would end with the vault notifying nobody.
         aws.backup.VaultNotifications(
             name,
             backup_vault_name=self.vault.name,
             region=self.region,
             sns_topic_arn=topic_arn,
             backup_vault_events=list(config.events),
-            opts=child_options(self),
+            opts=child_options(self, delete_before_replace=True),
         )
         for index, subscription in enumerate(config.subscriptions):
             aws.sns.TopicSubscription(

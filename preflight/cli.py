@@ -12,10 +12,13 @@ import sys
 from pathlib import Path
 
 from preflight.analysis import Analyzer, start_pack
+from preflight.engine_model import load_facts
 from preflight.pack_client import PackError
 from preflight.pack_config import PolicyConfigError, load_policy_config_file
 from preflight.program import ProgramError, run_program
 from preflight.progress import Progress
+from preflight.recorder import SHAPES
+from preflight.replacement import replacement_notes
 from preflight.report import EXIT_USAGE, Outcome, render_json, render_text
 from preflight.stack_files import StackFileError, read_stack
 
@@ -36,7 +39,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--policy-pack-config", metavar="FILE", help="JSON policy config, as for the Pulumi CLI")
     p.add_argument("--json", action="store_true", help="write one JSON object instead of the text report")
     p.add_argument("--up", action="store_true",
-                   help="outputs as after `pulumi up` (realistic ids and ARNs) instead of a first preview")
+                   help="the stack after `pulumi up`, as every later preview sees it: outputs the provider read back "
+                        "(realistic ids and ARNs, what AWS filled in) instead of a first preview's planned outputs")
+    p.add_argument("--shape", choices=SHAPES, default="engine",
+                   help="what the pack is sent: engine (default; checked inputs to Analyze, outputs to "
+                        "AnalyzeStack, as `pulumi preview` sends them) or inputs (the program's inputs to both)")
     p.add_argument("--strict", action="store_true", help="also fail when a policy could not run")
     p.add_argument("--cwd", "-C", default=".", metavar="DIR", help="the project folder (holds Pulumi.yaml)")
     p.add_argument("--config-file", metavar="FILE", help="use this stack file instead of Pulumi.<stack>.yaml")
@@ -67,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
               Analyzer(pack, settings, policy_config) as analyzer):
             progress.step(f"running the program for stack {args.stack} (the policy pack starts and analyses its "
                           "resources meanwhile)", force=True)
-            run = run_program(settings, preview=not args.up, on_resource=analyzer.submit)
+            run = run_program(settings, preview=not args.up, on_resource=analyzer.submit, shape=args.shape)
             progress.step(f"waiting for the policy pack {pack_dir}", force=True)
             analysis = analyzer.finish(run.resources,
                                        on_progress=progress.counter("analysing resources", len(run.resources)))
@@ -80,9 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     progress.done()
 
-    outcome = Outcome(stack=settings.stack, project=settings.project, preview=not args.up,
+    outcome = Outcome(stack=settings.stack, project=settings.project, preview=not args.up, shape=args.shape,
                       pack_dir=os.path.relpath(pack_dir), resources=run.resources, analysis=analysis,
                       strict=args.strict, policy_config=args.policy_pack_config,
-                      notes=settings.notes + run.notes + analysis.notes)
+                      notes=settings.notes + run.notes + analysis.notes
+                      + replacement_notes(run.resources, load_facts()))
     sys.stdout.write(render_json(outcome) if args.json else render_text(outcome))
     return outcome.exit_code

@@ -30,6 +30,8 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # The SDK writes this prefix when a policy read an unknown value and could not give its verdict.
 COULD_NOT_RUN_PREFIX = "can't run policy"
+# This pack's own verdict in that case, at the policy's level (policies/compliance/spec.py, cannot_judge).
+CANNOT_JUDGE_PREFIX = "cannot judge "
 
 LEVELS = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -55,12 +57,14 @@ class ProviderRef:
 @dataclass
 class AnalyzedResource:
     """One resource as the engine sends it to an analyzer: engine (camelCase) property names, unknown values
-    as the SDK's sentinels."""
+    as the SDK's sentinels. `properties` go to `Analyze` (the engine sends checked inputs), `outputs` to
+    `AnalyzeStack` (the engine sends outputs); without `outputs`, `AnalyzeStack` gets `properties` too."""
 
     type: str
     name: str
     urn: str
     properties: dict[str, Any]
+    outputs: dict[str, Any] | None = None
     parent: str = ""
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
@@ -78,6 +82,11 @@ class Diagnostic:
     @property
     def could_not_run(self) -> bool:
         return self.message.startswith(COULD_NOT_RUN_PREFIX)
+
+    @property
+    def cannot_judge(self) -> bool:
+        """The pack's own "cannot judge": a verdict at the policy's level (after the SDK's description line)."""
+        return any(line.startswith(CANNOT_JUDGE_PREFIX) for line in self.message.splitlines())
 
 
 @dataclass
@@ -293,7 +302,8 @@ class PolicyPackProcess:
         request = analyzer_pb2.AnalyzeStackRequest(
             resources=[
                 analyzer_pb2.AnalyzerResource(
-                    type=r.type, properties=_struct(r.properties), urn=r.urn, name=r.name, options=_options(r),
+                    type=r.type, properties=_struct(r.properties if r.outputs is None else r.outputs), urn=r.urn,
+                    name=r.name, options=_options(r),
                     provider=_provider_message(r.provider), parent=r.parent, dependencies=r.dependencies,
                     propertyDependencies={
                         key: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)

@@ -190,14 +190,15 @@ def _configure_runtime(settings: StackSettings, monitor: RecordingMonitor, previ
     runtime_config.set_all_config(dict(settings.config), list(settings.secret_keys))
 
 
-def new_monitor(settings: StackSettings, *, preview: bool) -> RecordingMonitor:
+def new_monitor(settings: StackSettings, *, preview: bool, shape: str = "engine") -> RecordingMonitor:
     """A recording monitor over preflight's mocks for the stack, with the default provider the engine would give
-    its aws resources."""
+    its aws resources. `shape`: what the pack is sent (recorder.SHAPES)."""
     providers: dict[str, ProviderRef] = {}
     version = _provider_version("aws")
     if version:
         providers["aws"] = default_provider(settings.stack, settings.project, "aws", version, settings.config)
-    return RecordingMonitor(PreflightMocks(preview=preview, region=settings.region), providers)
+    mocks = PreflightMocks(preview=preview, region=settings.region)
+    return RecordingMonitor(mocks, mocks.model, providers, shape=shape)
 
 
 def run_under_mocks(
@@ -233,9 +234,9 @@ def run_under_mocks(
 
 
 def run_program(settings: StackSettings, *, preview: bool = True, timeout_s: int = PROGRAM_TIMEOUT_S,
-                on_resource: Callable[[RecordedResource], None] | None = None) -> ProgramRun:
+                on_resource: Callable[[RecordedResource], None] | None = None, shape: str = "engine") -> ProgramRun:
     """`on_resource` gets each resource as the program registers it (preflight analyses it meanwhile)."""
-    monitor = new_monitor(settings, preview=preview)
+    monitor = new_monitor(settings, preview=preview, shape=shape)
     monitor.on_record = on_resource
     main = settings.program_dir / "__main__.py"  # absolute: read_stack resolves the project directory
     try:

@@ -1,6 +1,7 @@
 """A Pulumi mock monitor that records every resource a program registers, as the engine would hand it to a
-policy pack: engine (camelCase) property names, unknown values as the SDK's sentinel, parent, dependencies,
-property dependencies, provider and resource options.
+policy pack: engine (camelCase) property names, unknown values as the engine's sentinel, parent, dependencies,
+property dependencies, provider and resource options; for custom resources the provider's checked inputs (what
+`Analyze` gets) and the resource's outputs (what `AnalyzeStack` gets), from the engine model.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import json_format
-from pulumi.runtime.mocks import MockMonitor, Mocks
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import resource_pb2
 
+from preflight.engine_model import EngineModel, without_nulls
 from preflight.pack_client import AnalyzedResource, ProviderRef
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -22,27 +24,25 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 
 
+# What the pack is sent: "engine", as the engine sends it (checked inputs to Analyze, outputs to AnalyzeStack), or
+# "inputs", the program's own inputs to both (the shape preflight sent before it modelled the engine).
+SHAPES = ("engine", "inputs")
+
+
 @dataclass
 class RecordedResource(AnalyzedResource):
     """An analysed resource plus what the Analyzer protocol does not carry but program tests check."""
 
     retain_on_delete: bool = False
+    delete_before_replace: bool = False
     custom: bool = True
+    program_inputs: dict[str, Any] | None = None  # as the program registered them (null for unset fields)
 
     @property
     def inputs(self) -> dict[str, Any]:
-        """The inputs the program set, as its SDK reads them back: the properties without the nulls sent for the
-        unset fields of input types (program tests read these)."""
-        return _without_nulls(self.properties)
-
-
-def _without_nulls(value: Any) -> Any:
-    """Like the SDK's `deserialize_properties`: a map drops its null entries; a list keeps its items."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
+        """The inputs the program set, as its SDK reads them back: without the nulls sent for the unset fields of
+        input types (program tests read these)."""
+        return without_nulls(self.properties if self.program_inputs is None else self.program_inputs)
 
 
 def _as_analyzer_sees_it(value: Any) -> Any:
@@ -74,42 +74,66 @@ class RecordingMonitor(MockMonitor):
     """Records each registration in order; `analyzed_resources()` gives the program's resources as the engine
     knows them.
 
-    `default_providers` maps a package name (`aws`) to the provider its resources get when they name none.
-    `on_record`, if given, gets each resource as it registers (from the SDK's threads), as the engine hands
-    each registration to the analyzers.
+    `mocks` create resources (they answer the program with the outputs the engine would give it) and `model`
+    checks their inputs first, as the provider's Check does. `default_providers` maps a package name (`aws`) to
+    the provider its resources get when they name none. `on_record`, if given, gets each resource as it registers
+    (from the SDK's threads), as the engine hands each registration to the analyzers. `shape` is what the pack
+    is sent (SHAPES).
     """
 
-    def __init__(self, mocks: Mocks, default_providers: dict[str, ProviderRef],
-                 on_record: Callable[[RecordedResource], None] | None = None) -> None:
+    def __init__(self, mocks: Mocks, model: EngineModel, default_providers: dict[str, ProviderRef],
+                 on_record: Callable[[RecordedResource], None] | None = None, shape: str = "engine") -> None:
         super().__init__(mocks)
+        self.model = model
         self.default_providers = default_providers
         self.on_record = on_record
+        self.shape = shape
         self.recorded: list[RecordedResource] = []
         self._by_urn: dict[str, RecordedResource] = {}
         self._lock = threading.Lock()  # the SDK registers resources from a thread pool
 
     def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> resource_pb2.RegisterResourceResponse:
-        response = super().RegisterResource(request)
-        properties = _as_analyzer_sees_it(json_format.MessageToDict(request.object))
+        if request.type == STACK_TYPE:
+            response = super().RegisterResource(request)
+            self._record(request, response.urn, None, {}, {}, {})
+            return response
+        urn = self.make_urn(request.parent, request.type, request.name)
+        program_inputs = _as_analyzer_sees_it(json_format.MessageToDict(request.object))
+        provider = self._provider(request)
+        checked = (self.model.check(request.type, request.name, program_inputs, provider.properties if provider else {})
+                   if request.custom else without_nulls(program_inputs))
+        resource_id, outputs = self.mocks.new_resource(MockResourceArgs(
+            typ=request.type, name=request.name, inputs=checked, provider=request.provider, custom=request.custom))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, outputs)
+        self._record(request, urn, provider, program_inputs, checked, outputs)
+        state = struct_pb2.Struct()
+        state.update(outputs)  # unknown values stay the engine's sentinel, which the SDK reads as unknown
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=state)
+
+    def _record(self, request: resource_pb2.RegisterResourceRequest, urn: str, provider: ProviderRef | None,
+                program_inputs: dict[str, Any], checked: dict[str, Any], outputs: dict[str, Any]) -> None:
+        engine = self.shape == "engine"
         resource = RecordedResource(
             type=request.type,
             name=request.name,
-            urn=response.urn,
-            properties=properties,
+            urn=urn,
+            properties=checked if engine else program_inputs,
+            outputs=outputs if engine and request.custom else None,
             parent=request.parent,
             dependencies=list(request.dependencies),
             property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
             protect=request.protect,
-            provider=self._provider(request),
+            provider=provider,
             retain_on_delete=request.retainOnDelete,
+            delete_before_replace=request.deleteBeforeReplace,
             custom=request.custom,
+            program_inputs=program_inputs,
         )
         with self._lock:
             self.recorded.append(resource)
             self._by_urn[resource.urn] = resource
         if self.on_record is not None:
             self.on_record(resource)
-        return response
 
     def _provider(self, request: resource_pb2.RegisterResourceRequest) -> ProviderRef | None:
         if not request.custom or request.type.startswith("pulumi:providers:"):

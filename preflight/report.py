@@ -24,6 +24,7 @@ class Outcome:
     stack: str
     project: str
     preview: bool
+    shape: str
     pack_dir: str
     resources: list[RecordedResource]
     analysis: Analysis
@@ -81,14 +82,21 @@ def _sorted(diagnostics: list[Diagnostic], order: dict[str, int]) -> list[Diagno
     return sorted(diagnostics, key=lambda d: (LEVEL_ORDER.get(d.level, 3), d.policy, order.get(d.urn, -1)))
 
 
+def _mode(outcome: Outcome) -> str:
+    when = "first preview" if outcome.preview else "--up: the stack after `pulumi up`"
+    if outcome.shape == "inputs":
+        return f"{when}; sent to the pack: the program's inputs, not what the engine sends"
+    sent = "planned outputs" if outcome.preview else "outputs read back from AWS"
+    return f"{when}; sent to the pack as by the engine: checked inputs to Analyze, {sent} to AnalyzeStack"
+
+
 def render_text(outcome: Outcome) -> str:
     by_urn = {r.urn: r for r in outcome.resources}
     order = {r.urn: i for i, r in enumerate(outcome.resources)}
     pack = f"{outcome.analysis.pack_name}@v{outcome.analysis.pack_version} (local: {outcome.pack_dir})"
     if outcome.policy_config:
         pack += f", config {outcome.policy_config}"
-    mode = "first preview" if outcome.preview else "--up: outputs as after `pulumi up`"
-    lines = [f"Previewing update ({outcome.stack}) offline ({mode}), policy pack {pack}:", ""]
+    lines = [f"Previewing update ({outcome.stack}) offline ({_mode(outcome)}), policy pack {pack}:", ""]
 
     rows = _tree_rows(outcome.resources)
     width = max([len("Type"), *(len(t) for t, _ in rows)]) + 2
@@ -137,11 +145,12 @@ def to_json(outcome: Outcome) -> dict[str, Any]:
         "stack": outcome.stack,
         "project": outcome.project,
         "mode": "preview" if outcome.preview else "up",
+        "shape": outcome.shape,
         "policyPack": {"name": outcome.analysis.pack_name, "version": outcome.analysis.pack_version,
                        "enforcementLevels": outcome.analysis.policy_levels},
         "resources": [
             {"type": r.type, "name": r.name, "urn": r.urn, "parent": r.parent, "inputs": r.properties,
-             "protect": r.protect}
+             "outputs": r.properties if r.outputs is None else r.outputs, "protect": r.protect}
             for r in outcome.resources
         ],
         "diagnostics": [_diagnostic_json(d) for d in outcome.verdicts],

@@ -25,7 +25,7 @@ def main() -> int:
     for figure, value in sorted(fuzzing.COUNTS.items()):
         print(f"  {figure:<72} {value:>7,}")
     for zero in ("config crashes", "policy crashes", "mandatory policies downgraded (can't run at preview)",
-                 "unprotected data resources in production"):
+                 "false violations after up", "unprotected data resources in production"):
         if zero not in fuzzing.COUNTS:
             print(f"  {zero:<72} {0:>7,}")
     print(f"tests: {'passed' if status == 0 else f'FAILED (pytest exit {int(status)})'}")

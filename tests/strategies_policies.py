@@ -5,6 +5,7 @@ sentinels. Stacks are a few such resources linked through random property depend
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from compliance.registry import SPECS
 from compliance.resources import KIND_OF_TOKEN, UNKNOWN_SENTINELS, is_unknown, kind_of
 from hypothesis import strategies as st
 
+from preflight.engine_model import EngineModel
 from preflight.pack_client import AnalyzedResource, ProviderRef
 
 TOKENS = sorted(KIND_OF_TOKEN)
@@ -157,14 +159,27 @@ class FuzzStack:
 
     @property
     def has_unknown(self) -> bool:
-        return any(has_unknown(r.properties) or (r.provider and has_unknown(r.provider.properties))
-                   for r in self.resources)
+        return any(has_unknown(r.properties) or (r.outputs is not None and has_unknown(r.outputs))
+                   or (r.provider and has_unknown(r.provider.properties)) for r in self.resources)
+
+
+def engine_shaped(resource: AnalyzedResource, preview: bool) -> AnalyzedResource:
+    """The resource as the engine would send it (preflight's engine model): checked inputs, and its outputs planned
+    at a first preview or read back after `pulumi up`. Junk in, whatever the model makes of it out."""
+    model = EngineModel(preview=preview, default_region="eu-west-1")
+    provider = resource.provider.properties if resource.provider else {}
+    checked = model.check(resource.type, resource.name, resource.properties, provider)
+    _, outputs = model.create(resource.type, resource.name, checked)
+    return dataclasses.replace(resource, properties=checked, outputs=outputs)
 
 
 @st.composite
 def stacks(draw: st.DrawFn) -> FuzzStack:
     """A few resources; each top-level property may depend on others (or on a URN that is not in the stack)."""
     members = [draw(resources(index=index)) for index in range(draw(st.integers(1, 8)))]
+    shape = draw(st.sampled_from(("inputs", "planned", "read-back")))
+    if shape != "inputs":
+        members = [engine_shaped(member, preview=shape == "planned") for member in members]
     urns = [r.urn for r in members] + [f"urn:pulumi:{STACK}::{PROJECT}::aws:s3/bucket:Bucket::elsewhere"]
     for member in members:
         keys = sorted(member.properties)

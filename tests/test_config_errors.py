@@ -282,3 +282,38 @@ def test_bad_config_message(edits, expected):
     problems = caught.value.problems
     assert any(line.startswith(expected) for line in problems), "\n".join(problems)
     assert f"  - {next(line for line in problems if line.startswith(expected))}" in str(caught.value)
+
+
+# -- what `pulumi config set --path` stores: `1234` a number, `true` a boolean (unless `--type string`) -------------
+def test_a_number_or_boolean_where_text_is_expected_is_the_text_typed():
+    edits = [(("aws-backups:tags",), {"costCentre": 1234, "backup:critical": True}),
+             (("aws-backups:plans", 0, "selections", 0, "conditions"), {"stringEquals": {"tier": 1}}),
+             (("aws-backups:vaults", 1, "name"), 2024),
+             (("aws-backups:plans", 0, "rules", 1, "copyTo"), [{"vault": 2024}])]
+    config = load_stack_config(_edited(edits), "dev")
+    assert config.tags == {"costCentre": "1234", "backup:critical": "true"}
+    assert config.plans[0].selections[0].conditions.string_equals == {"tier": "1"}
+    assert (config.vaults[1].name, config.plans[0].rules[1].copy_to[0].vault) == ("2024", "2024")
+
+
+def _with_account(account: object) -> dict[str, object]:
+    destination = {"region": "eu-central-1", "accountId": account, "bucketName": "their-bucket",
+                   "replicaKmsKeyArn": "arn:aws:kms:eu-central-1:012345678901:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+    return {**_edited([]), "aws-backups:replication": [{
+        "name": "docs", "source": {}, "destination": destination,
+        "rules": [{"id": "all", "priority": 1, "deleteMarkerReplication": False}],
+        "alarms": {"topicArn": "arn:aws:sns:eu-west-1:123456789012:alarms"}}]}
+
+
+def test_an_account_id_stored_as_a_number_that_lost_its_leading_zero_is_refused_with_the_fix():
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(_with_account(12345678901), "dev")
+    assert caught.value.problems == [
+        "aws-backups:replication[0].destination.accountId: 12345678901 is a number, not the 12 digits of an account "
+        "id: a number loses leading zeros. Quote it in the stack file, or set it as text: `pulumi config set --path "
+        "--type string <this key> <the 12 digits>` (allowed: 12 digits, as text)"]
+
+
+@pytest.mark.parametrize("account", [123456789012, "123456789012", "012345678901"])
+def test_an_account_id_with_its_twelve_digits_is_accepted(account):
+    assert load_stack_config(_with_account(account), "dev").replication[0].destination.account_id == str(account)

@@ -17,7 +17,7 @@ from compliance.registry import SPECS
 from fuzzing import count, fuzz
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies_policies import PROJECT, STACK, TOKENS, FuzzStack, has_unknown, resources, stacks
+from strategies_policies import PROJECT, STACK, TOKENS, FuzzStack, engine_shaped, has_unknown, resources, stacks
 
 from preflight.pack_client import AnalyzedResource, PackError, PolicyPackProcess, Verdicts, policy_schemas
 from preflight.pack_config import resolve_policy_config
@@ -57,6 +57,9 @@ class Pack:
             if diagnostic.could_not_run:
                 count("policy verdicts: can't run (an unknown value was sent)")
                 assert sent_unknown, f"{diagnostic.policy} could not run, but no unknown value was sent"
+            elif diagnostic.cannot_judge:
+                count("policy verdicts: cannot judge, at the policy's level (an unknown value was sent)")
+                assert sent_unknown, f"{diagnostic.policy} could not judge, but no unknown value was sent"
             else:
                 count("policy verdicts: violation")
                 assert diagnostic.message.strip() and diagnostic.level in ("mandatory", "advisory")
@@ -81,8 +84,11 @@ def _analyze(pack: Pack, resource: AnalyzedResource) -> Verdicts:
 
 
 @fuzz(600)
-@given(resource=st.sampled_from(TOKENS).flatmap(resources), profile=st.sampled_from(PROFILE_NAMES))
-def test_no_policy_raises_on_a_fuzzed_resource(pack, resource, profile):
+@given(resource=st.sampled_from(TOKENS).flatmap(resources), profile=st.sampled_from(PROFILE_NAMES),
+       checked=st.booleans())
+def test_no_policy_raises_on_a_fuzzed_resource(pack, resource, profile, checked):
+    if checked:  # as the engine sends Analyze: the provider's checked inputs
+        resource = engine_shaped(resource, preview=True)
     pack.configure(profile)
     verdicts = _analyze(pack, resource)
     count("resources fuzzed through Analyze")

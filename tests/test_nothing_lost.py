@@ -20,9 +20,11 @@ from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_fil
 from pulumi_mocks import run_program as run_mocked_program
 
 from components.config.strategies import valid_configs
+from preflight.engine_model import load_facts
 from preflight.pack_client import PolicyPackProcess, policy_schemas
 from preflight.pack_config import resolve_policy_config
 from preflight.program import run_program
+from preflight.replacement import replacement_notes
 from preflight.stack_files import read_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +79,33 @@ def test_production_data_resources_are_protected_and_retained(stack_file):
     resources = run_stack_file(stack_file)
     assert PRODUCTION_STACKS[stack_file] <= {r.type for r in resources}
     assert data_resources_that_could_be_lost(resources) == []
+
+
+# Replace-on-change, with the vault's name as their id: created first and the old one deleted after, a replacement
+# would delete the setting it just wrote (provider facts, preflight/data/aws_provider_facts.json).
+VAULT_SETTINGS = (LOCK, "aws:backup/vaultNotifications:VaultNotifications")
+
+
+@pytest.mark.parametrize("production", [True, False])
+def test_a_vault_setting_is_deleted_before_it_is_replaced(production):
+    config = {**stack_file_config(ROOT / "Pulumi.prod.yaml"), "aws-backups:production": production}
+    settings = [r for r in run_mocked_program(config, stack_name="prod") if r.type in VAULT_SETTINGS]
+    assert {r.type for r in settings} == set(VAULT_SETTINGS)
+    assert all(r.delete_before_replace for r in settings)
+    assert all(facts_replace_on_change(r.type) >= {"backupVaultName"} for r in settings)
+
+
+def facts_replace_on_change(token: str) -> set[str]:
+    return set(load_facts().of(token).replace_on_changes)
+
+
+def test_preflight_tells_ops_what_an_edit_of_a_protected_resource_does():
+    notes = replacement_notes(run_stack_file(ROOT / "Pulumi.prod.yaml"), load_facts())
+    assert any(note.startswith("protected: `pulumi up` refuses an edit that would replace one of these")
+               and "3 VaultLockConfiguration (on backupVaultName, changeableForDays, maxRetentionDays, "
+                   "minRetentionDays, region)" in note for note in notes)
+    assert ("vault locks primary, dr, pitr are in compliance mode: 3 days after one is first applied, AWS refuses any "
+            "change or removal of it, whoever asks; edit its bounds before then, or never") in notes
 
 
 def test_an_adopted_buckets_key_alias_and_settings_are_kept_outside_production_too():

@@ -6,8 +6,9 @@ import json
 
 import pytest
 from conftest import STACKS
-from pulumi_mocks import ACCOUNT_ID, of_type, one
+from pulumi_mocks import ACCOUNT_ID, of_type, one, stack_file_config
 
+from components.config import ConfigError, load_stack_config
 from components.config.type_rules import TABLE
 
 FULL = STACKS / "Pulumi.full.yaml"
@@ -143,13 +144,30 @@ def test_plan_children_are_parented_to_the_plan_component(resources):
         assert {r.parent for r in of_type(resources, type_token)} == {components["everything"]}
 
 
-def test_region_settings_opt_the_selected_types_in_once_per_vault_region(resources):
+def test_region_settings_state_every_service_once_per_vault_region(resources):
+    """AWS reads the opt-in map back whole, every service it knows: the program sets every key, or the stack would
+    show a change on every run. Opting in allows backups of a type and starts none: every service is opted in."""
     settings = of_type(resources, "aws:backup/regionSettings:RegionSettings")
     assert sorted(s.inputs["region"] for s in settings) == ["us-east-1", "us-west-2"]
     for setting in settings:
-        # by-type names EC2 and DynamoDB, by-arn reaches RDS, and the `*` selection every type of the table
-        assert setting.inputs["resourceTypeOptInPreference"] == dict.fromkeys(TABLE.type_names, True)
+        assert setting.inputs["resourceTypeOptInPreference"] == dict.fromkeys(TABLE.opt_in_services, True)
+        assert set(TABLE.type_names) <= set(TABLE.opt_in_services)
         assert setting.parent == one(resources, "aws-backups:backup:RegionSettings", setting.name).urn
+        # What `pulumi up` reads back equals what the program set: no change on the next run.
+        assert setting.outputs["resourceTypeOptInPreference"] == setting.inputs["resourceTypeOptInPreference"]
+
+
+def test_region_settings_opt_out_switches_a_service_off(stack_resources):
+    resources = stack_resources(FULL, regionSettings={"optOut": ["S3", "FSx"]})
+    for setting in of_type(resources, "aws:backup/regionSettings:RegionSettings"):
+        opt_in = setting.inputs["resourceTypeOptInPreference"]
+        assert (opt_in["S3"], opt_in["FSx"], opt_in["EBS"]) == (False, False, True)
+
+
+def test_opting_out_of_a_selected_type_is_refused():
+    with pytest.raises(ConfigError) as error:
+        load_stack_config({**stack_file_config(FULL), "aws-backups:regionSettings": {"optOut": ["EBS"]}}, "full")
+    assert "aws-backups:regionSettings.optOut[0]: 'EBS' is selected by a plan of this stack" in str(error.value)
 
 
 def test_region_settings_can_be_left_alone(stack_resources):

@@ -28,7 +28,7 @@ def _verdicts(analysis):
 def test_a_good_stack_at_preview():
     analysis = _analyze("good")
     assert (analysis.pack_name, analysis.pack_version) == ("fixture-pack", "0.3.0")  # version from PulumiPolicy.yaml
-    assert _verdicts(analysis) == [("fixture-bucket-named", "advisory", "logs")]
+    assert _verdicts(analysis) == [("fixture-bucket-tagged", "advisory", "logs")]
     assert [(d.policy, d.level) for d in analysis.diagnostics if d.could_not_run] == [
         ("fixture-versioning-bucket", "advisory")]  # the SDK downgrades a policy that read an unknown value
 
@@ -36,13 +36,13 @@ def test_a_good_stack_at_preview():
 def test_with_up_every_policy_runs():
     analysis = _analyze("good", preview=False)
     assert not [d for d in analysis.diagnostics if d.could_not_run]
-    assert _verdicts(analysis) == [("fixture-bucket-named", "advisory", "logs")]
+    assert _verdicts(analysis) == [("fixture-bucket-tagged", "advisory", "logs")]
 
 
 def test_policy_config_is_resolved_against_the_schema_and_sent():
-    analysis = _analyze("good", {"fixture-plan-min-retention": {"minDays": 90}, "fixture-bucket-named": "disabled"})
+    analysis = _analyze("good", {"fixture-plan-min-retention": {"minDays": 90}, "fixture-bucket-tagged": "disabled"})
     assert _verdicts(analysis) == [("fixture-plan-min-retention", "mandatory", "daily")]
-    assert analysis.policy_levels["fixture-bucket-named"] == "disabled"
+    assert analysis.policy_levels["fixture-bucket-tagged"] == "disabled"
     message = next(d.message for d in analysis.diagnostics if d.policy == "fixture-plan-min-retention")
     assert "at least 90 are required" in message
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from preflight.pack_client import UNKNOWN
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 PROGRAM = FIXTURES / "program"
@@ -26,7 +28,7 @@ def test_good_stack_passes_and_lists_what_could_not_run():
     result = preflight("--stack", "good")
     assert result.returncode == 0, result.stderr
     assert " +   ├─ fixture:index:BackupVault" in result.stdout
-    assert "    [advisory]  fixture-bucket-named  (aws:s3/bucket:Bucket: logs)\n" in result.stdout
+    assert "    [advisory]  fixture-bucket-tagged  (aws:s3/bucket:Bucket: logs)\n" in result.stdout
     assert "    fixture-versioning-bucket  (aws:s3/bucketVersioning:BucketVersioning: logs)\n" in result.stdout
     assert "-> the update would be allowed" in result.stdout
     assert "preflight: analysing resources 7/7" in result.stderr  # the progress line, on stderr only
@@ -59,7 +61,7 @@ def test_policy_pack_config_changes_the_verdict():
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert [(d["policy"], d["level"]) for d in document["diagnostics"]] == [("fixture-plan-min-retention", "mandatory")]
-    assert document["policyPack"]["enforcementLevels"]["fixture-bucket-named"] == "disabled"
+    assert document["policyPack"]["enforcementLevels"]["fixture-bucket-tagged"] == "disabled"
 
 
 def test_json_is_one_object_with_everything():
@@ -70,7 +72,11 @@ def test_json_is_one_object_with_everything():
     vault = next(r for r in document["resources"] if r["type"] == "aws:backup/vault:Vault")
     assert vault == {"type": "aws:backup/vault:Vault", "name": "main", "parent": vault["parent"], "protect": False,
                      "urn": "urn:pulumi:unprotected::fixture::fixture:index:BackupVault$aws:backup/vault:Vault::main",
-                     "inputs": {"name": "fixture-unprotected-main", "region": "eu-west-1"}}
+                     "inputs": {"name": "fixture-unprotected-main", "region": "eu-west-1", "tagsAll": {}},
+                     "outputs": vault["outputs"]}
+    # What the engine sends AnalyzeStack on a first preview: the checked inputs, what the provider computes unknown.
+    assert vault["outputs"] == {**vault["inputs"], "arn": UNKNOWN, "kmsKeyArn": UNKNOWN, "recoveryPoints": UNKNOWN,
+                                "forceDestroy": False}
     assert {"policy": "fixture-vault-protected", "level": "mandatory", "urn": vault["urn"],
             "message": "Backup vaults are protected.\nVault fixture-unprotected-main is not protected."
             } in document["diagnostics"]

@@ -47,9 +47,23 @@ def test_records_every_resource_with_its_parent(preview):
 
 def test_inputs_are_engine_names_with_numbers_as_floats(preview):
     plan = preview["aws:backup/plan:Plan/daily"]
+    assert plan.inputs["rules"] == [{"ruleName": "daily", "targetVaultName": "fixture-good-main",
+                                     "schedule": "cron(0 5 ? * * *)", "lifecycle": {"deleteAfter": 35.0}}]
+    assert plan.inputs["tags"] == {"account": ACCOUNT_ID}  # invokes answer at preview too
+
+
+def test_analyze_gets_the_checked_inputs_and_analyze_stack_the_planned_outputs(preview):
+    plan = preview["aws:backup/plan:Plan/daily"]
+    # The provider's Check: region from the provider, tagsAll, the Terraform defaults that are not falsy.
     assert plan.properties["rules"] == [{"ruleName": "daily", "targetVaultName": "fixture-good-main",
-                                         "schedule": "cron(0 5 ? * * *)", "lifecycle": {"deleteAfter": 35.0}}]
-    assert plan.properties["tags"] == {"account": ACCOUNT_ID}  # invokes answer at preview too
+                                         "schedule": "cron(0 5 ? * * *)", "lifecycle": {"deleteAfter": 35.0},
+                                         "startWindow": 60, "completionWindow": 180,
+                                         "scheduleExpressionTimezone": "Etc/UTC"}]
+    assert plan.properties["tagsAll"] == {"account": ACCOUNT_ID}
+    # The plan: what the provider computes is unknown, and the plan holds every default.
+    assert (plan.outputs["arn"], plan.outputs["version"]) == (UNKNOWN, UNKNOWN)
+    assert plan.outputs["rules"][0]["enableContinuousBackup"] is False
+    assert plan.outputs["rules"][0]["lifecycle"]["optInToArchiveForSupportedResources"] == UNKNOWN
 
 
 def test_dependencies_and_property_dependencies(preview):
@@ -91,6 +105,10 @@ def test_computed_values_are_unknown_at_preview(preview):
 
 def test_computed_values_are_realistic_with_up(up):
     assert up["aws:s3/bucketVersioning:BucketVersioning/logs"].properties["bucket"].startswith("logs-")
+    plan = up["aws:backup/plan:Plan/daily"]
+    assert plan.outputs["arn"].startswith("arn:aws:backup:eu-west-1:123456789012:backup-plan:")
+    assert plan.outputs["rules"][0]["lifecycle"] == {"deleteAfter": 35.0, "coldStorageAfter": 0,
+                                                     "optInToArchiveForSupportedResources": False}
 
 
 def test_the_program_runs_again_in_the_same_process(preview):
@@ -142,9 +160,10 @@ def _new(mocks, type_, name, inputs, custom=True):
     return mocks.new_resource(MockResourceArgs(typ=type_, name=name, inputs=inputs, custom=custom))
 
 
-def test_preview_returns_inputs_only_and_no_id():
+def test_preview_returns_inputs_with_what_the_provider_computes_unknown_and_no_id():
     mocks = PreflightMocks(preview=True, region="eu-west-1")
-    assert _new(mocks, "aws:backup/vault:Vault", "v", {"name": "prod-v"}) == ("", {"name": "prod-v"})
+    assert _new(mocks, "aws:backup/vault:Vault", "v", {"name": "prod-v"}) == ("", {
+        "name": "prod-v", "forceDestroy": False, "arn": UNKNOWN, "kmsKeyArn": UNKNOWN, "recoveryPoints": UNKNOWN})
 
 
 @pytest.mark.parametrize(("type_", "inputs", "arn"), [
@@ -152,17 +171,28 @@ def test_preview_returns_inputs_only_and_no_id():
     ("aws:sns/topic:Topic", {"name": "t", "region": "us-east-2"}, "arn:aws:sns:us-east-2:123456789012:t"),
     ("aws:iam/role:Role", {"name": "r"}, "arn:aws:iam::123456789012:role/r"),
     ("aws:s3/bucket:Bucket", {"bucket": "b"}, "arn:aws:s3:::b"),
-    ("aws:backup/selection:Selection", {"name": "s"}, "arn:aws:backup:eu-west-1:123456789012:selection/s"),
+    ("aws:sqs/queue:Queue", {"name": "q"}, "arn:aws:sqs:eu-west-1:123456789012:queue/q"),  # no facts: generic
 ])
 def test_up_gives_realistic_arns(type_, inputs, arn):
     _id, outputs = _new(PreflightMocks(preview=False, region="eu-west-1"), type_, "x", inputs)
     assert outputs["arn"] == arn
 
 
-def test_up_auto_names_unnamed_resources():
-    resource_id, outputs = _new(PreflightMocks(preview=False, region=None), "aws:s3/bucket:Bucket", "logs", {})
+def test_check_auto_names_unnamed_resources():
+    mocks = PreflightMocks(preview=False, region=None)
+    checked = mocks.model.check("aws:s3/bucket:Bucket", "logs", {}, {"region": "us-east-1"})
+    resource_id, outputs = _new(mocks, "aws:s3/bucket:Bucket", "logs", checked)
     assert outputs["bucket"] == resource_id and resource_id.startswith("logs-")
     assert outputs["arn"] == f"arn:aws:s3:::{resource_id}"
+
+
+@pytest.mark.parametrize(("region", "partition", "suffix"), [
+    ("eu-west-1", "aws", "amazonaws.com"), ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+    ("cn-north-1", "aws-cn", "amazonaws.com.cn")])
+def test_get_partition_answers_from_the_region(region, partition, suffix):
+    values, _ = PreflightMocks(preview=True, region=region).call(
+        MockCallArgs("aws:index/getPartition:getPartition", {}, ""))
+    assert (values["partition"], values["dnsSuffix"]) == (partition, suffix)
 
 
 def test_up_gives_kms_keys_a_generated_id():

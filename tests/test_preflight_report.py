@@ -26,11 +26,24 @@ RESOURCES = [
 ]
 
 
-def _outcome(diagnostics, *, strict=False, not_applicable=()):
+def _outcome(diagnostics, *, strict=False, not_applicable=(), preview=True, shape="engine"):
     analysis = Analysis(pack_name="p", pack_version="1.0.0", policy_levels={"retention": "mandatory"},
                         diagnostics=list(diagnostics), not_applicable=list(not_applicable))
-    return Outcome(stack="prod", project="demo", preview=True, pack_dir="policies", resources=RESOURCES,
-                   analysis=analysis, strict=strict, notes=["a note"])
+    return Outcome(stack="prod", project="demo", preview=preview, shape=shape, pack_dir="policies",
+                   resources=RESOURCES, analysis=analysis, strict=strict, notes=["a note"])
+
+
+@pytest.mark.parametrize(("preview", "shape", "header"), [
+    (True, "engine", "(first preview; sent to the pack as by the engine: checked inputs to Analyze, planned outputs "
+                     "to AnalyzeStack)"),
+    (False, "engine", "(--up: the stack after `pulumi up`; sent to the pack as by the engine: checked inputs to "
+                      "Analyze, outputs read back from AWS to AnalyzeStack)"),
+    (True, "inputs", "(first preview; sent to the pack: the program's inputs, not what the engine sends)"),
+])
+def test_the_header_says_which_shape_was_sent(preview, shape, header):
+    first = render_text(_outcome([], preview=preview, shape=shape)).splitlines()[0]
+    assert first == f"Previewing update (prod) offline {header}, policy pack p@v1.0.0 (local: policies):"
+    assert to_json(_outcome([], preview=preview, shape=shape))["shape"] == shape
 
 
 VIOLATION = Diagnostic("retention", "mandatory", PLAN, "Plans keep backups long enough.\nRule daily keeps 7 days.")
@@ -97,7 +110,8 @@ def test_json_object():
                                                not_applicable=[NotApplicable("tags", KEY, "no")])))
     assert document["stack"] == "prod"
     assert document["resources"][3] == {"type": "aws:backup/vault:Vault", "name": "main", "urn": VAULT,
-                                        "parent": COMPONENT, "inputs": {"name": "v"}, "protect": True}
+                                        "parent": COMPONENT, "inputs": {"name": "v"}, "outputs": {"name": "v"},
+                                         "protect": True}
     assert document["diagnostics"] == [
         {"policy": "retention", "level": "mandatory", "urn": PLAN, "message": VIOLATION.message},
         {"policy": "tags", "level": "advisory", "urn": VAULT, "message": "Vaults carry tags."},

@@ -35,14 +35,15 @@ ROLE, ROLE_POLICY = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-def created_key(role: str, region: str) -> dict:
-    """The outputs preflight's mocks give a side's key after `up` (the alias targets its id, the role its ARN)."""
+def created_key(role: str, region: str) -> tuple[str, dict]:
+    """The id and outputs preflight's mocks give a side's key after `up` (the alias targets its id, the role its
+    ARN)."""
     args = MockResourceArgs(KEY, f"invoices-{role}-key", {"region": region}, custom=True)
-    return PreflightMocks(preview=False, region=None).new_resource(args)[1]
+    return PreflightMocks(preview=False, region=None).new_resource(args)
 
 
-SOURCE_KEY_ARN = created_key("source", "eu-west-1")["arn"]
-REPLICA_KEY_ARN = created_key("replica", "eu-central-1")["arn"]
+SOURCE_KEY_ARN = created_key("source", "eu-west-1")[1]["arn"]
+REPLICA_KEY_ARN = created_key("replica", "eu-central-1")[1]["arn"]
 
 
 def build(item: dict, *, production: bool = False, preview: bool = False) -> list[Recorded]:
@@ -131,7 +132,7 @@ def test_keys_rotate_and_have_a_named_alias(dev, role, name, region):
     alias = side(dev, ALIAS, role)
     assert alias.inputs == {
         "name": f"alias/{PREFIX}-invoices-{role}",
-        "targetKeyId": created_key(role, region)["id"],
+        "targetKeyId": created_key(role, region)[0],
         "region": region,
     }
 

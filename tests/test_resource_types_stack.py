@@ -111,8 +111,15 @@ def test_each_types_selection_names_the_whole_type(every_type_preview, type_name
 def test_region_settings_opt_every_selected_type_in_and_give_full_management_where_asked(every_type_preview):
     [settings] = of_type(every_type_preview, REGION_SETTINGS)
     assert settings.inputs["region"] == REGION
-    assert settings.inputs["resourceTypeOptInPreference"] == dict.fromkeys(TABLE.type_names, True)
+    assert settings.inputs["resourceTypeOptInPreference"] == dict.fromkeys(TABLE.opt_in_services, True)
     assert settings.inputs["resourceTypeManagementPreference"] == {"DynamoDB": True, "EFS": True}
+
+
+def test_full_management_of_one_type_states_the_whole_map():
+    """AWS reads both management keys back: the program sets both, the type not listed off."""
+    recorded = run_program(config([plan_using_strengths("DynamoDB")], ["DynamoDB"]), stack_name="dev")
+    [settings] = of_type(recorded, REGION_SETTINGS)
+    assert settings.inputs["resourceTypeManagementPreference"] == {"DynamoDB": True, "EFS": False}
 
 
 def test_no_full_management_unless_asked():

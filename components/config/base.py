@@ -4,15 +4,44 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+# `pulumi config set --path KEY 1234` stores digits as a number and `true`/`false` as booleans unless `--type
+# string` is given (pulumi `sdk/go/common/resource/config/object.go`, coerce; a value with a leading zero stays
+# text). Where a field is text, the number or boolean is taken back as the text that was typed: lossless.
+CONFIG_SET_HINT = "pulumi config set --path --type string"
 
 
 class ConfigModel(BaseModel):
     """A section of the stack file. Keys are camelCase (so `pulumi config set --path` works); a misspelt key is an
-    error rather than a silently ignored setting."""
+    error rather than a silently ignored setting. A number set where text is expected is taken as its digits."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
+                              coerce_numbers_to_str=True)
+
+
+def _as_typed(value: object) -> object:
+    """A boolean `pulumi config set --path` stored from `true` / `false`, back as the text (numbers: the model's
+    coerce_numbers_to_str)."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _account_id_as_typed(value: object) -> object:
+    """An account id stored as a number is exact only with 12 digits: a leading zero was lost otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    if len(str(value)) == 12:
+        return str(value)
+    raise ValueError(f"is a number, not the 12 digits of an account id: a number loses leading zeros. Quote it in the "
+                     f"stack file, or set it as text: `{CONFIG_SET_HINT} <this key> <the 12 digits>` (allowed: 12 "
+                     f"digits, as text)")
+
+
+# Free text (tag values, condition values): a number or boolean is taken as the text typed.
+Text = Annotated[str, BeforeValidator(_as_typed)]
+TagMap = dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[Text, Field(max_length=256)]]
+AccountId = Annotated[str, Field(pattern=r"^\d{12}$"), BeforeValidator(_account_id_as_typed)]
 
 
 class Problem(Exception):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from components.config.base import Arn, ConfigModel, Problem, Region, duplicate_names, within
+from components.config.base import Arn, ConfigModel, Problem, Region, TagMap, duplicate_names, within
 from components.config.presets import PRESETS
 from components.config.resource_types import ResourceTypeName
 from components.config.schedule import schedule_problem
@@ -19,7 +19,6 @@ COLD_STORAGE_MINIMUM_DAYS = 90  # API_Lifecycle: DeleteAfterDays >= MoveToColdSt
 CONTINUOUS_BACKUP_MAX_DAYS = 35  # point-in-time recovery keeps 1..35 days
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-TagMap = dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=256)]]
 
 
 def lifecycle_problems(cold: int | None, delete: int | None) -> list[Problem]:

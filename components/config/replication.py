@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from components.common import physical_name
-from components.config.base import ConfigModel, Problem, Region, within
+from components.config.base import AccountId, ConfigModel, Problem, Region, Text, within
 
 # S3 bucket naming rules: lowercase letters, digits, dots and hyphens, 3-63 characters.
 BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
@@ -22,7 +22,6 @@ BucketName = Annotated[str, Field(pattern=BUCKET_NAME_PATTERN)]
 MAX_ROLE_NAME = 64  # IAM role names
 # Part of derived physical names (`<prefix>-<name>`, `<prefix>-<name>-replica`), so stricter than a bucket name.
 ItemName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-AccountId = Annotated[str, Field(pattern=r"^\d{12}$")]
 KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")]
 TopicArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")]
 # S3 keeps a noncurrent version at least a day; 36,500 days is the longest lifecycle this project allows anywhere.
@@ -136,7 +135,7 @@ class ReplicationRuleConfig(ConfigModel):
     priority: Annotated[int, Field(ge=0)]
     enabled: bool = True
     prefix: Annotated[str, Field(max_length=1024)] | None = None
-    tags: dict[str, str] = {}
+    tags: dict[str, Text] = {}
     # No default on purpose: replicating delete markers also replicates a ransomware deletion; not replicating
     # them keeps deleted objects readable in the replica. Ops must choose.
     delete_marker_replication: bool
@@ -216,7 +215,7 @@ class ReplicationConfig(ConfigModel):
     """One `aws-backups:replication[i]` item."""
 
     name: ItemName
-    tags: dict[str, str] = {}
+    tags: dict[str, Text] = {}
     source: SourceBucketConfig
     destination: DestinationBucketConfig
     cross_region: bool = True

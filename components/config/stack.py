@@ -8,10 +8,10 @@ from typing import Annotated
 from pydantic import Field
 
 from components.common import physical_name
-from components.config.base import ConfigModel, Problem, Region, duplicate_names, within
+from components.config.base import ConfigModel, Problem, Region, Text, duplicate_names, within
 from components.config.plan import PlanConfig, RuleConfig
 from components.config.replication import ReplicationConfig
-from components.config.type_rules import TABLE, FullManagementTypeName, types_reached
+from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
 from components.config.vault import VAULT_NAME_PATTERN, VaultConfig
 
 MAX_PHYSICAL_NAME = 50  # vaults and plans: AWS names are at most 50 characters
@@ -24,13 +24,15 @@ class RegionSettingsConfig(ConfigModel):
     # Types switched to full AWS Backup management (for DynamoDB: advanced features, which its cold storage and
     # cross-Region/account copies need).
     full_management: list[FullManagementTypeName] = []
+    # Services opted out of AWS Backup in the Region; every other service AWS lists is opted in.
+    opt_out: list[OptInServiceName] = []
 
 
 class StackConfig(ConfigModel):
     aws_region: Region
     production: bool = False
     name_prefix: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9\-]{0,29}$")]
-    tags: dict[str, str] = {}
+    tags: dict[str, Text] = {}
     vaults: list[VaultConfig] = []
     plans: list[PlanConfig] = []
     replication: list[ReplicationConfig] = []
@@ -81,6 +83,10 @@ class StackConfig(ConfigModel):
             found += within(("plans", index), plan.problems())
             found += self._name_length_problems(("plans", index, "name"), plan.name)
             found += within(("plans", index), self._reference_problems(plan))
+        selected = set(self.selected_resource_types())
+        found += [Problem(("regionSettings", "optOut", index), service, "is selected by a plan of this stack, which "
+                          "needs it opted in (allowed: services no plan selects)")
+                  for index, service in enumerate(self.region_settings.opt_out) if service in selected]
         topic_regions = {vault.name: self.vault_region(vault) if vault.notifications else None for vault in self.vaults}
         for index, item in enumerate(self.replication):
             found += within(("replication", index), item.problems(self.name_prefix, self.aws_region, topic_regions))

@@ -37,6 +37,8 @@ SelectionArn = Annotated[str, AfterValidator(_accepted_selection_arn)]
 
 # Types RegionSettings can switch to full AWS Backup management (resourceTypeManagementPreference).
 FullManagementTypeName = Literal[tuple(sorted(TABLE.types_supporting("fullManagement")))]  # type: ignore[valid-type]
+# The services of the Region's opt-in map, as AWS returns it (resourceTypeOptInPreference).
+OptInServiceName = Literal[TABLE.opt_in_services]  # type: ignore[valid-type]
 
 
 def types_reached(

@@ -7,6 +7,11 @@
   `serverSideEncryptionConfiguration`), whose rule fields are spelled differently (`deleteMarkerReplicationStatus`,
   `destination.replicaKmsKeyId`, `sseKmsEncryptedObjects.enabled`, ...).
 v6's `BucketV2` is recognised as a bucket; its deprecated plural inline blocks are not read.
+
+A separate resource states the fact; the inline block is read only for a bucket that has none. The provider
+computes the inline blocks when the program leaves them unset: unknown on a first preview, and after `pulumi up`
+what S3 said when the bucket was created (versioning off, SSE-S3), until a refresh, whatever a separate resource
+set a moment later (data/aws_provider_facts.json in preflight).
 """
 
 from __future__ import annotations
@@ -134,13 +139,21 @@ def _inline_rule(rule: Props) -> ReplicationRule:
     )
 
 
+def _inline(bucket: Resource, key: str) -> Props | None:
+    """A legacy bucket's inline block as the program set it; None when unset or left to the provider."""
+    if bucket.type != BUCKET or bucket.program_value(key) is None:
+        return None
+    return bucket.props.child(key)
+
+
 def replication_rules(resource: Resource) -> list[ReplicationRule] | None:
-    """The rules of a replication config, or of a legacy bucket's inline one; None when it has none."""
+    """The rules of a replication config, or of a legacy bucket's inline one; None when it has none (an inline
+    block without rules, as read back from a bucket without replication, is none)."""
     if resource.kind == BUCKET_REPLICATION:
         return [_separate_rule(rule) for rule in resource.props.items("rules")]
-    if resource.type == BUCKET and resource.props.get("replicationConfiguration") is not None:
-        return [_inline_rule(rule) for rule in resource.props.child("replicationConfiguration").items("rules")]
-    return None
+    inline = _inline(resource, "replicationConfiguration")
+    rules = inline.items("rules") if inline is not None else []
+    return [_inline_rule(rule) for rule in rules] or None
 
 
 def replications(stack: Stack) -> Iterator[Resource]:
@@ -175,32 +188,34 @@ def bucket_by_arn_or_name(stack: Stack, source: Resource, value: str | None) -> 
     return next((b for b in stack.of_kind(BUCKET) if name and bucket_name(b) == name), None)
 
 
+def _configuring(stack: Stack, kind: str, bucket: Resource) -> list[Resource]:
+    """The separate resources of `kind` that configure the bucket."""
+    return [resource for resource in stack.of_kind(kind) if bucket_of(stack, resource) is bucket]
+
+
 def versioning_enabled(stack: Stack, bucket: Resource) -> bool:
-    """Versioning is Enabled on the bucket, by a versioning resource or the legacy inline block."""
-    if bucket.type == BUCKET and bucket.props.child("versioning").flag("enabled"):
-        return True
-    return any(
-        bucket_of(stack, versioning) is bucket
-        and versioning.props.child("versioningConfiguration").text("status") == ENABLED
-        for versioning in stack.of_kind(BUCKET_VERSIONING)
-    )
+    """Versioning is Enabled on the bucket: by its versioning resource, else by the legacy inline block."""
+    separate = versioning_resources(stack, bucket)
+    if separate:
+        return any(v.props.child("versioningConfiguration").text("status") == ENABLED for v in separate)
+    inline = _inline(bucket, "versioning")
+    return inline is not None and inline.flag("enabled")
 
 
 def versioning_resources(stack: Stack, bucket: Resource) -> list[Resource]:
-    return [v for v in stack.of_kind(BUCKET_VERSIONING) if bucket_of(stack, v) is bucket]
+    return _configuring(stack, BUCKET_VERSIONING, bucket)
 
 
 def encryption_algorithm(stack: Stack, bucket: Resource) -> str | None:
-    """The default encryption algorithm (`aws:kms`, `aws:kms:dsse`, `AES256`) set on the bucket, if any."""
-    if bucket.type == BUCKET:
-        inline = bucket.props.child("serverSideEncryptionConfiguration").child("rule")
-        algorithm = inline.child("applyServerSideEncryptionByDefault").text("sseAlgorithm")
+    """The default encryption algorithm (`aws:kms`, `aws:kms:dsse`, `AES256`) set on the bucket: by its encryption
+    resource, else by the legacy inline block; None when neither sets one."""
+    separate = _configuring(stack, BUCKET_ENCRYPTION, bucket)
+    rules = [rule for encryption in separate for rule in encryption.props.items("rules")]
+    if not separate:
+        inline = _inline(bucket, "serverSideEncryptionConfiguration")
+        rules = [inline.child("rule")] if inline is not None else []
+    for rule in rules:
+        algorithm = rule.child("applyServerSideEncryptionByDefault").text("sseAlgorithm")
         if algorithm:
             return algorithm
-    for encryption in stack.of_kind(BUCKET_ENCRYPTION):
-        if bucket_of(stack, encryption) is bucket:
-            for rule in encryption.props.items("rules"):
-                algorithm = rule.child("applyServerSideEncryptionByDefault").text("sseAlgorithm")
-                if algorithm:
-                    return algorithm
     return None

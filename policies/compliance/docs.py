@@ -39,12 +39,17 @@ def _knobs(spec: PolicySpec) -> str:
                      for key, schema in spec.knobs.items()) or "none"
 
 
+def _judged_on(spec: PolicySpec) -> str:
+    """Which engine call runs the policy, and on what: see "Resource and stack policies" above."""
+    return "stack (outputs)" if spec.stack else "resource (checked inputs)"
+
+
 def policy_table() -> str:
     documents = profiles()
-    header = ["policy", "checks", "why (source)", "knobs", *PROFILES]
+    header = ["policy", "checks", "why (source)", "judged on", "knobs", *PROFILES]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for spec in SPECS:
-        cells = [f"`{spec.name}`", spec.description, spec.why, _knobs(spec),
+        cells = [f"`{spec.name}`", spec.description, spec.why, _judged_on(spec), _knobs(spec),
                  *(_cell(spec, documents[name]) for name in PROFILES)]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines)

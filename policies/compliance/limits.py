@@ -147,8 +147,8 @@ def check_names(resource: Resource, _config: dict) -> Iterator[str]:
 
 # -- vault lock ------------------------------------------------------------------------------------------------
 def check_lock_bounds(lock: Resource, _config: dict) -> Iterator[str]:
-    changeable = lock.props.number("changeableForDays")
-    low, high = lock.props.number("minRetentionDays"), lock.props.number("maxRetentionDays")
+    changeable = lock.props.days("changeableForDays")
+    low, high = lock.props.days("minRetentionDays"), lock.props.days("maxRetentionDays")
     if changeable is not None and changeable < MIN_CHANGEABLE_FOR_DAYS:
         yield (f"changeableForDays is {days(changeable)}; AWS requires at least {MIN_CHANGEABLE_FOR_DAYS} (the 72-hour "
                f"cooling-off before a compliance-mode lock becomes permanent). Set it to 3 or more (stack config: "
@@ -172,7 +172,7 @@ def check_retention_in_lock(stack: Stack, _config: dict) -> Iterator[Violation]:
             lock = lock_of(stack, target) if target else None
             if lock is None:
                 continue
-            low, high = lock.props.number("minRetentionDays"), lock.props.number("maxRetentionDays")
+            low, high = lock.props.days("minRetentionDays"), lock.props.days("maxRetentionDays")
             keep = None if lifecycle.kept_forever else lifecycle.delete_after
             too_short = low is not None and keep is not None and keep < low
             too_long = high is not None and (keep is None or keep > high)

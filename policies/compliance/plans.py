@@ -38,11 +38,11 @@ class Lifecycle:
 
     @property
     def delete_after(self) -> float | None:
-        return self.props.number("deleteAfter") if self.props else None
+        return self.props.days("deleteAfter") if self.props else None
 
     @property
     def cold_storage_after(self) -> float | None:
-        return self.props.number("coldStorageAfter") if self.props else None
+        return self.props.days("coldStorageAfter") if self.props else None
 
     @property
     def kept_forever(self) -> bool:
@@ -58,7 +58,14 @@ def rules(plan: Resource) -> list[Props]:
     return plan.props.items("rules")
 
 
+def _sets_days(lifecycle: Props) -> bool:
+    """A lifecycle that sets a day count: after `pulumi up` the provider reads an absent one back as zeros."""
+    return lifecycle.days("deleteAfter") is not None or lifecycle.days("coldStorageAfter") is not None
+
+
 def lifecycles(plan: Resource, *, copies: bool = True) -> Iterator[Lifecycle]:
+    """Every lifecycle of the plan's rules and, unless `copies` is False, of their copy actions. Day counts of 0
+    are unset (the provider sends none to AWS; `Props.days`)."""
     for rule in rules(plan):
         label = rule_label(rule)
         own = rule.child("lifecycle") if rule.get("lifecycle") is not None else None
@@ -67,7 +74,7 @@ def lifecycles(plan: Resource, *, copies: bool = True) -> Iterator[Lifecycle]:
             continue
         for copy in rule.items("copyActions"):
             target = copy.text("destinationVaultArn") if copy.known("destinationVaultArn") else copy.path
-            has_own = copy.get("lifecycle") is not None
+            has_own = copy.get("lifecycle") is not None and _sets_days(copy.child("lifecycle"))
             yield Lifecycle(
                 f"{label} copy to {target}" + ("" if has_own else " (no lifecycle of its own: the rule's applies)"),
                 "plans[].rules[].copyTo[]",

@@ -26,7 +26,7 @@ from compliance.resources import (
     Stack,
 )
 from compliance.spec import PolicySpec, Violation, days
-from compliance.vaults import attached, lock_of, vault_name, vault_named
+from compliance.vaults import Destination, attached, copy_destination, lock_of, vault_name
 
 DELETE_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle")
 
@@ -36,26 +36,26 @@ def _vault_label(vault: Resource) -> str:
 
 
 # -- encryption ------------------------------------------------------------------------------------------------
-def check_customer_managed_key(stack: Stack, config: dict) -> Iterator[Violation]:
-    allowed = set(config["allowedKeyArns"])
-    for vault in stack.of_kind(VAULT):
-        if stack.linked(vault, "kmsKeyArn", KMS_KEY):
-            continue  # a key this stack creates: customer managed, whatever its (unknown at preview) ARN
+def check_customer_managed_key(vault: Resource, config: dict) -> Iterator[str]:
+    """On the vault's checked inputs, which say whether the program set a key at all: after `pulumi up` the
+    outputs name the AWS-managed key's ARN when it did not, indistinguishable from a customer-managed one. A key
+    ARN unknown at preview comes from another resource's output (a key of the stack) and is judged once known."""
+    if not vault.props.present("kmsKeyArn"):
+        problem = "has no kmsKeyArn, so AWS encrypts it with the AWS-managed key aws/backup"
+    elif not vault.props.known("kmsKeyArn"):
+        return
+    else:
         key = vault.props.text("kmsKeyArn")
         arn = Arn.parse(key)
-        if key is None:
-            problem = "has no kmsKeyArn, so AWS encrypts it with the AWS-managed key aws/backup"
-        elif arn is None or arn.service != "kms" or not arn.resource.startswith("key/"):
+        allowed = set(config["allowedKeyArns"])
+        if arn is None or arn.service != "kms" or not arn.resource.startswith("key/"):
             problem = f"uses kmsKeyArn {key!r}, which is not a customer-managed key ARN (arn:...:kms:...:key/...)"
         elif allowed and key not in allowed:
             problem = f"uses key {key}, which is not in the profile's allowedKeyArns"
         else:
-            continue
-        yield Violation(
-            f"{_vault_label(vault)} {problem}. Create a KMS key in the stack or give an allowed customer-managed key "
-            f"ARN (stack config: aws-backups:vaults[].kmsKeyArn, or leave it unset to create a key).",
-            vault.urn,
-        )
+            return
+    yield (f"{_vault_label(vault)} {problem}. Create a KMS key in the stack or give an allowed customer-managed key "
+           f"ARN (stack config: aws-backups:vaults[].kmsKeyArn, or leave it unset to create a key).")
 
 
 # -- vault lock ------------------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def check_vault_lock(stack: Stack, config: dict) -> Iterator[Violation]:
                 vault.urn,
             )
             continue
-        if compliance and lock.props.number("changeableForDays") is None:
+        if compliance and lock.props.days("changeableForDays") is None:
             yield Violation(
                 f"{_vault_label(vault)} has a governance-mode lock (no changeableForDays); the profile requires "
                 f"compliance mode (WORM: non-rewriteable, non-erasable). Set changeableForDays (3 or more) on the lock "
@@ -166,26 +166,39 @@ def check_notifications(stack: Stack, config: dict) -> Iterator[Violation]:
 
 
 # -- copies ----------------------------------------------------------------------------------------------------
-def _copy_arns(plan: Resource) -> list[tuple[str, Arn | None, str]]:
-    found = []
-    for rule in rules(plan):
-        for copy in rule.items("copyActions"):
-            text = copy.text("destinationVaultArn")
-            found.append((rule_label(rule), Arn.parse(text), text or "unset"))
-    return found
+def copy_destinations(stack: Stack, plan: Resource) -> list[tuple[str, Destination]]:
+    """(rule label, destination) of every copy action of the plan."""
+    return [(rule_label(rule), copy_destination(stack, plan, action))
+            for rule in rules(plan) for action in rule.items("copyActions")]
+
+
+def _listed(destinations: list[tuple[str, Destination]]) -> str:
+    return ", ".join(f"{label} -> {d.shown}" for label, d in destinations) or "no copy actions"
 
 
 def check_cross_region_copy(stack: Stack, _config: dict) -> Iterator[Violation]:
     for plan in stack.of_kind(PLAN):
         region = stack.region_of(plan)
-        copies = _copy_arns(plan)
-        if any(arn and region and arn.region != region for _, arn, _ in copies):
+        destinations = copy_destinations(stack, plan)
+        regions = [d.regions(stack) for _, d in destinations]
+        if region and any(found and region not in found for found in regions):
             continue
-        found = ", ".join(f"{label} -> {text}" for label, _, text in copies) or "no copy actions"
+        where = f"plan '{plan.name}' in region {region or 'unknown'}"
+        undecided = [(label, d) for (label, d), found in zip(destinations, regions, strict=True)
+                     if len(found) != 1 or None in found]
+        if undecided or not region:
+            yield Violation(
+                f"{where}: cannot tell whether it copies recovery points to another region ({_listed(undecided)}"
+                f"{'' if region else '; the plan has no known region'}). Give the copy action a destination "
+                f"vault whose region is known: a literal vault ARN, or a vault of this stack (stack config: "
+                f"aws-backups:plans[].rules[].copyTo[].vault).",
+                plan.urn,
+            )
+            continue
         yield Violation(
-            f"plan '{plan.name}' in region {region or 'unknown'} copies no recovery point to another region "
-            f"({found}). Add a copy action to a vault in another region (stack config: "
-            f"aws-backups:plans[].rules[].copyTo[].vault naming a vault with another region).",
+            f"{where} copies no recovery point to another region ({_listed(destinations)}). Add a copy action to "
+            f"a vault in another region (stack config: aws-backups:plans[].rules[].copyTo[].vault naming a vault "
+            f"with another region).",
             plan.urn,
         )
 
@@ -198,30 +211,32 @@ ACCOUNT_ID_KNOB = {"accountId": {"type": ["string", "null"], "pattern": "^[0-9]{
 
 
 def own_accounts(stack: Stack, config: dict) -> set[str]:
-    """The stack's own account: the `accountId` knob when set, else the accounts of copy destinations that are
-    vaults of this stack (a stack creates its vaults in its own account)."""
+    """The stack's own account: the `accountId` knob when set, else the accounts in the literal ARNs of copy
+    destinations that are vaults of this stack (a stack creates its vaults in its own account)."""
     if config.get("accountId"):
         return {str(config["accountId"])}
-    own = set()
-    for plan in stack.of_kind(PLAN):
-        for _, arn, _ in _copy_arns(plan):
-            if arn and vault_named(stack, arn.region, arn.backup_vault_name):
-                own.add(arn.account)
-    return own
+    return {d.arn.account for plan in stack.of_kind(PLAN) for _, d in copy_destinations(stack, plan)
+            if d.arn is not None and d.vaults}
 
 
 def check_cross_account_copy(stack: Stack, config: dict) -> Iterator[Violation]:
     own = own_accounts(stack, config)
     for plan in stack.of_kind(PLAN):
-        copies = _copy_arns(plan)
-        if own and any(arn and arn.account not in own for _, arn, _ in copies):
+        destinations = copy_destinations(stack, plan)
+        # A literal ARN tells its account; an unknown one resolved to a vault of this stack is in the stack's own.
+        if own and any(d.arn is not None and d.arn.account not in own for _, d in destinations):
             continue
-        found = ", ".join(f"{label} -> {text}" for label, _, text in copies) or "no copy actions"
-        reason = (f"none leaves account {', '.join(sorted(own))}" if own
-                  else "the stack's account is unknown (set the accountId knob of this policy)")
+        unresolved = [(label, d) for label, d in destinations if d.arn is None and not d.vaults]
+        if unresolved:
+            reason = f"cannot tell the account of {_listed(unresolved)}"
+        elif not own and any(d.arn is not None and not d.vaults for _, d in destinations):
+            reason = "the stack's account is unknown (set the accountId knob of this policy)"
+        else:
+            reason = f"none leaves {'account ' + ', '.join(sorted(own)) if own else 'the stack account'}"
         yield Violation(
-            f"plan '{plan.name}' copies no recovery point to another account ({found}; {reason}). Add a copy action "
-            f"to a vault ARN of another account (stack config: aws-backups:plans[].rules[].copyTo[].vaultArn).",
+            f"plan '{plan.name}' copies no recovery point to another account ({_listed(destinations)}; {reason}). "
+            f"Add a copy action to a vault ARN of another account (stack config: "
+            f"aws-backups:plans[].rules[].copyTo[].vaultArn).",
             plan.urn,
         )
 
@@ -250,7 +265,7 @@ def check_deletion_protection(stack: Stack, config: dict) -> Iterator[Violation]
                 resource.urn,
             )
         if resource.kind == KMS_KEY:
-            deletion = resource.props.number("deletionWindowInDays")
+            deletion = resource.props.days("deletionWindowInDays")
             if deletion is not None and deletion < window:  # unset: AWS's default, 30 days
                 yield Violation(
                     f"KMS key '{resource.name}' has deletionWindowInDays {days(deletion)}; the profile requires "
@@ -272,10 +287,10 @@ POLICIES = [
                     "name an allowed customer-managed key ARN.",
         reads={VAULT: ("name", "kmsKeyArn")},
         check=check_customer_managed_key,
-        stack=True,
         knobs={"allowedKeyArns": {"type": "array", "items": {"type": "string"}, "default": [],
                                   "description": "Key ARNs a vault may name; empty allows any customer-managed key. "
-                                                 "Keys created in the stack are always allowed."}},
+                                                 "A key created in the stack passes at a first preview (its ARN is "
+                                                 "unknown); once it exists, list its ARN too."}},
         level="advisory",
     ),
     PolicySpec(

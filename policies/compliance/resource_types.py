@@ -18,13 +18,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pulumi_policy.proxy import UnknownValueError
-
 from compliance.plans import FOREVER, Lifecycle, lifecycles, rule_label
 from compliance.protection import ACCOUNT_ID_KNOB, own_accounts
 from compliance.resource_types_table import load_table, selected_types
-from compliance.resources import PLAN, REGION_SETTINGS, SELECTION, Arn, Props, Resource, Stack, is_unknown
+from compliance.resources import (
+    PLAN,
+    REGION_SETTINGS,
+    SELECTION,
+    Props,
+    Resource,
+    Stack,
+    UnknownRead,
+    is_unknown,
+    type_of_urn,
+)
 from compliance.spec import PolicySpec, Violation, days
+from compliance.vaults import copy_destination
 
 TABLE = load_table()
 ENABLED = "enabled"
@@ -33,16 +42,21 @@ REQUIREMENT_SETTING = {"advancedFeatures": "resourceTypeManagementPreference"}  
 
 
 # -- what a plan selects ---------------------------------------------------------------------------------------
-def _patterns(selection: Resource, key: str) -> list[str]:
-    """A selection's literal ARN patterns. One unknown entry could name any type, so it is read (and the SDK
-    reports that the policy cannot run) rather than silently dropped."""
-    values = selection.props.get(key, [])
+def _patterns(selection: Resource, key: str, partition: str | None) -> list[str]:
+    """A selection's ARN patterns. An entry unknown at preview (`resources=[table.arn]`) came from one of the
+    resources the property depends on: each of those of a protected type stands for the whole type. One that the
+    dependencies cannot explain could name any type: it is read, and the policy says it cannot judge."""
+    values = selection.program_value(key, [])
     if not isinstance(values, list):
         return []
-    for index, value in enumerate(values):
-        if is_unknown(value):
-            raise UnknownValueError(value, [key, str(index)])
-    return [value for value in values if isinstance(value, str)]
+    patterns = [value for value in values if isinstance(value, str) and not is_unknown(value)]
+    unknown = [index for index, value in enumerate(values) if is_unknown(value)]
+    if unknown:
+        types = [TABLE.type_of_token(type_of_urn(urn)) for urn in selection.depends_through(key)]
+        if not types or None in types:
+            raise UnknownRead(values[unknown[0]], [key, str(unknown[0])], selection.urn, selection.type)
+        patterns += [TABLE.resource_type(name).selection_pattern(partition or "*") for name in dict.fromkeys(types)]
+    return patterns
 
 
 def selections_of(stack: Stack, plan: Resource) -> list[Resource]:
@@ -75,7 +89,8 @@ def plan_scopes(stack: Stack) -> Iterator[PlanScope]:
         partition = TABLE.partition_of_region(region) if region else None
         types = frozenset().union(
             *(
-                selected_types(_patterns(s, "resources"), _patterns(s, "notResources"), TABLE, partition)
+                selected_types(_patterns(s, "resources", partition), _patterns(s, "notResources", partition), TABLE,
+                               partition)
                 for s in selections
             )
         )
@@ -93,7 +108,11 @@ def _cold_storage(lifecycle: Lifecycle) -> float | None:
 
 
 def _archive(lifecycle: Lifecycle) -> bool:
-    return lifecycle.props is not None and lifecycle.props.flag("optInToArchiveForSupportedResources")
+    # Optional+Computed in the provider: unknown in a first preview's plan exactly when the program left it unset
+    # (AWS's default: no archive tier). A flag set from another resource's unknown output is not a real case.
+    props = lifecycle.props
+    return props is not None and props.known("optInToArchiveForSupportedResources") and props.flag(
+        "optInToArchiveForSupportedResources")
 
 
 def _config_key(lifecycle: Lifecycle, field: str) -> str:
@@ -149,32 +168,30 @@ def _switched_on(stack: Stack, region: str | None, setting: str, type_name: str)
     for settings in stack.of_kind(REGION_SETTINGS):
         if stack.region_of(settings) != region:
             continue
-        value = (settings.props.get(setting) or {}).get(type_name)  # a map: its keys are data, not properties
+        # A map whose keys are data, not properties; left to the provider, AWS's own settings apply (None).
+        value = (settings.program_value(setting) or {}).get(type_name)
         if is_unknown(value):
-            raise UnknownValueError(value, [setting, type_name])
+            raise UnknownRead(value, [setting, type_name], settings.urn, settings.type)
         if value is not None:
             return value is True or value == "true"
     return None
 
 
-def _destination(lifecycle: Lifecycle) -> Arn | None:
-    action = lifecycle.action
-    if action is None or not action.known("destinationVaultArn"):
-        return None
-    return Arn.parse(action.text("destinationVaultArn"))
-
-
-def _features_used(scope: PlanScope, lifecycle: Lifecycle, own: set[str]) -> list[tuple[str, str]]:
+def _features_used(stack: Stack, scope: PlanScope, lifecycle: Lifecycle, own: set[str]) -> list[tuple[str, str]]:
     """(feature, what the rule or copy does) for each switch-dependent feature this lifecycle uses."""
     used = []
     if _cold_storage(lifecycle) is not None and not lifecycle.inherited:
         used.append(("coldStorage", f"moves recovery points to cold storage after {days(_cold_storage(lifecycle))} "
                                     f"days"))
-    arn = _destination(lifecycle)
-    if arn and scope.region and arn.region != scope.region:
-        used.append(("crossRegionCopy", f"copies to region {arn.region}"))
-    if arn and own and arn.account not in own:
-        used.append(("crossAccountCopy", f"copies to account {arn.account}"))
+    if lifecycle.action is None:
+        return used
+    destination = copy_destination(stack, scope.plan, lifecycle.action)
+    other_regions = sorted(r for r in destination.regions(stack) if r and r != scope.region)
+    if scope.region and other_regions:
+        used.append(("crossRegionCopy", f"copies to region {', '.join(other_regions)}"))
+    account = destination.account(own)
+    if account and own and account not in own:
+        used.append(("crossAccountCopy", f"copies to account {account}"))
     return used
 
 
@@ -182,7 +199,7 @@ def check_advanced_features(stack: Stack, config: dict) -> Iterator[Violation]:
     own = own_accounts(stack, config)
     for scope in plan_scopes(stack):
         for lifecycle in lifecycles(scope.plan):
-            for feature, doing in _features_used(scope, lifecycle, own):
+            for feature, doing in _features_used(stack, scope, lifecycle, own):
                 for type_name in sorted(scope.supporting(feature)):
                     requirement = TABLE.requirement(type_name, feature)
                     if requirement is None:

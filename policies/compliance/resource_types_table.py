@@ -48,6 +48,7 @@ class ResourceType:
     arn_resource_regex: str
     arn_example: str
     features: Mapping[str, Feature]
+    pulumi_types: tuple[str, ...] = ()  # pulumi-aws type tokens of resources of this type
 
     def selection_pattern(self, partition: str = WILDCARD) -> str:
         """The selection ARN that names every resource of this type, as AWS Backup's own examples write it."""
@@ -65,6 +66,9 @@ class ResourceTypeTable:
     region_regex: str
     account_regex: str
     sources: Mapping[str, Mapping[str, str]]
+    # Every key of the RegionSettings maps AWS returns (DescribeRegionSettings): opt-in and full management.
+    opt_in_services: tuple[str, ...] = ()
+    management_services: tuple[str, ...] = ()
 
     @property
     def type_names(self) -> tuple[str, ...]:
@@ -94,6 +98,10 @@ class ResourceTypeTable:
 
     def requirement(self, type_name: str, feature: str) -> str | None:
         return self.feature(type_name, feature).requires
+
+    def type_of_token(self, token: str) -> str | None:
+        """The protected type a pulumi-aws resource type token creates (`aws:dynamodb/table:Table` -> DynamoDB)."""
+        return next((name for name, kind in self.types.items() if token in kind.pulumi_types), None)
 
     def types_supporting(self, feature: str, partition: str | None = None) -> frozenset[str]:
         return frozenset(name for name in self.types if self.supports(name, feature, partition))
@@ -134,6 +142,7 @@ def load_table(path: Path = TABLE_PATH) -> ResourceTypeTable:
             arn_resource=entry["arnResource"],
             arn_resource_regex=entry["arnResourceRegex"],
             arn_example=entry["arnExample"],
+            pulumi_types=tuple(entry["pulumiTypes"]),
             features=MappingProxyType({f: _frozen_feature(entry["features"][f]) for f in feature_names}),
         )
         for name, entry in raw["resourceTypes"].items()
@@ -152,6 +161,8 @@ def load_table(path: Path = TABLE_PATH) -> ResourceTypeTable:
         region_regex=raw["arn"]["regionRegex"],
         account_regex=raw["arn"]["accountRegex"],
         sources=MappingProxyType(raw["sources"]),
+        opt_in_services=tuple(raw["regionSettings"]["optInServices"]),
+        management_services=tuple(raw["regionSettings"]["managementServices"]),
     )
 
 
@@ -167,6 +178,12 @@ def _check_references(types: Mapping[str, ResourceType], raw: Mapping[str, objec
             )
             if unknown or not fact.sources:
                 raise ValueError(f"{where}: unknown or missing references {unknown or 'sources'}")
+    region_settings = raw["regionSettings"]  # type: ignore[index]
+    missing = [name for name in types if name not in region_settings["optInServices"]]
+    unknown = [s for s in region_settings["sources"] if s not in raw["sources"]]  # type: ignore[operator]
+    if missing or unknown:
+        raise ValueError(f"regionSettings: protected types missing from optInServices {missing}, unknown sources "
+                         f"{unknown}")
 
 
 # --- globs with `*` as the only wildcard -------------------------------------------------------------------

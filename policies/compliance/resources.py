@@ -63,6 +63,12 @@ def kind_of(type_token: str) -> str | None:
     return KIND_OF_TOKEN.get(type_token)
 
 
+def type_of_urn(urn: str) -> str:
+    """The type token in a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`): what a property
+    dependency came from, whether or not the pack reads that kind."""
+    return urn.split("::")[-2].split("$")[-1] if urn.count("::") >= 3 else ""
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value in UNKNOWN_SENTINELS
 
@@ -89,13 +95,26 @@ READS_SEEN: set[tuple[str, str]] = set()
 _LIST_INDEX = re.compile(r"\[\d+\]")
 
 
+class UnknownRead(UnknownValueError):
+    """A policy needed a value that is unknown at preview (the SDK's exception, so an uncaught one still ends as
+    the SDK's "can't run"); `owner` (the resource's URN) and `path` say where, for the pack's own message."""
+
+    def __init__(self, sentinel: str, parts: list[str], owner: str, type_token: str) -> None:
+        super().__init__(sentinel, parts)
+        self.owner = owner
+        self.type_token = type_token
+        self.path = ".".join(parts)
+
+
 @dataclass(frozen=True)
 class Props:
-    """Read-only view of a resource's input properties, addressed by engine (camelCase) names."""
+    """Read-only view of a resource's properties, addressed by engine (camelCase) names. `owner` is the
+    resource's URN, for messages about a value that cannot be read."""
 
     data: Mapping[str, Any]
     type_token: str = ""
     path: str = ""
+    owner: str = ""
 
     def _path(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -122,8 +141,15 @@ class Props:
         """The value at a dotted key; `default` when absent or null; raises when the value is unknown."""
         value = self._raw(key)
         if is_unknown(value):
-            raise UnknownValueError(value, [*filter(None, self.path.split(".")), *key.split(".")])
+            raise UnknownRead(value, [*filter(None, self.path.split(".")), *key.split(".")], self.owner,
+                              self.type_token)
         return default if value is None else value
+
+    def days(self, key: str) -> float | None:
+        """A count of days, None when unset. 0 is unset too: the provider sends no zero day count to AWS (its
+        expanders skip zero values), and after `pulumi up` it reads an unset one back as 0."""
+        value = self.number(key)
+        return None if value == 0 else value
 
     def number(self, key: str) -> float | None:
         """A number (the engine sends 35 as 35.0); a string holding a number is accepted, anything else None."""
@@ -149,7 +175,7 @@ class Props:
 
     def child(self, key: str) -> Props:
         value = self.get(key)
-        return Props(value if isinstance(value, Mapping) else {}, self.type_token, self._path(key))
+        return Props(value if isinstance(value, Mapping) else {}, self.type_token, self._path(key), self.owner)
 
     def items(self, key: str) -> list[Props]:
         """The objects of a list property (a single object counts as a list of one)."""
@@ -159,7 +185,7 @@ class Props:
         if not isinstance(value, list):
             return []
         return [
-            Props(item, self.type_token, f"{self._path(key)}[{index}]")
+            Props(item, self.type_token, f"{self._path(key)}[{index}]", self.owner)
             for index, item in enumerate(value)
             if isinstance(item, Mapping)
         ]
@@ -184,6 +210,8 @@ class Resource:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     dependencies: list[str] = field(default_factory=list)
     provider_region: str | None = None
+    # True for AnalyzeStack's resources, whose props are the engine's outputs; False for Analyze's checked inputs.
+    from_outputs: bool = False
 
     @property
     def kind(self) -> str | None:
@@ -191,6 +219,17 @@ class Resource:
 
     def depends_through(self, key: str) -> list[str]:
         return self.property_dependencies.get(key, [])
+
+    def provider_computed(self, key: str) -> bool:
+        """In a stack's outputs, a top-level property that is unknown although no resource's output flowed into it:
+        the provider computes it and the program left it unset (a first preview's planned outputs). In the
+        program's inputs an unknown value always comes from another resource."""
+        return self.from_outputs and not self.props.known(key) and not self.depends_through(key)
+
+    def program_value(self, key: str, default: Any = None) -> Any:
+        """A top-level property as the program set it: `default` when unset or left to the provider (see
+        `provider_computed`). An unknown value that came from another resource raises, as every unknown read."""
+        return default if self.provider_computed(key) else self.props.get(key, default)
 
 
 def provider_region(provider: Any) -> str | None:
@@ -207,11 +246,12 @@ def from_policy_resource(resource: Any) -> Resource:
         type=resource.resource_type,
         name=resource.name,
         urn=resource.urn,
-        props=Props(plain(resource.props), resource.resource_type),
+        props=Props(plain(resource.props), resource.resource_type, owner=resource.urn),
         protect=bool(resource.opts.protect),
         property_dependencies={key: [dep.urn for dep in deps] for key, deps in resource.property_dependencies.items()},
         dependencies=[dep.urn for dep in resource.dependencies],
         provider_region=provider_region(resource.provider),
+        from_outputs=True,
     )
 
 
@@ -221,7 +261,7 @@ def from_validation_args(args: Any) -> Resource:
         type=args.resource_type,
         name=args.name,
         urn=args.urn,
-        props=Props(plain(args.props), args.resource_type),
+        props=Props(plain(args.props), args.resource_type, owner=args.urn),
         protect=bool(args.opts.protect),
         provider_region=provider_region(args.provider),
     )

@@ -27,8 +27,15 @@ ENCRYPTION_READS = {
 }
 
 
+def _tags(bucket: Resource) -> object:
+    """The bucket's tags with the provider's default tags (`tagsAll`, filled by the provider's Check), else its
+    own `tags` (when the engine did not send `tagsAll`)."""
+    tags_all = bucket.program_value("tagsAll")
+    return tags_all if tags_all is not None else bucket.program_value("tags", {})
+
+
 def _is_critical(bucket: Resource, config: dict) -> bool:
-    tags = bucket.props.get("tags", {})
+    tags = _tags(bucket)
     value = tags.get(config["criticalTagKey"]) if isinstance(tags, dict) else None
     return isinstance(value, str) and value.lower() in {v.lower() for v in config["criticalTagValues"]}
 
@@ -129,7 +136,7 @@ POLICIES = [
             "values are knobs.",
         severity="high",
         remediation="Add a BucketReplicationConfig for the bucket, or remove the critical tag.",
-        reads={BUCKET: ("tags", *REPLICATION_RULE_READS[BUCKET]), BUCKET_V6: ("tags",),
+        reads={BUCKET: ("tags", "tagsAll", *REPLICATION_RULE_READS[BUCKET]), BUCKET_V6: ("tags", "tagsAll"),
                BUCKET_REPLICATION: ("bucket",)},
         check=check_critical_replicated,
         stack=True,

@@ -22,7 +22,15 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from compliance.resources import KIND_OF_TOKEN, Resource, Stack, from_policy_resource, from_validation_args, kind_of
+from compliance.resources import (
+    KIND_OF_TOKEN,
+    Resource,
+    Stack,
+    UnknownRead,
+    from_policy_resource,
+    from_validation_args,
+    kind_of,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,16 @@ class PolicySpec:
         return [Violation(message, subject.urn) for message in self.check(subject, settings)]  # type: ignore[arg-type]
 
 
+def cannot_judge(unknown: UnknownRead) -> str:
+    """The pack's own verdict when a value it needs is unknown at preview and nothing in the stack tells it: at
+    the policy's level, instead of the SDK's "can't run", which would quietly turn a mandatory policy advisory."""
+    name = unknown.owner.rsplit("::", 1)[-1]
+    return (f"cannot judge {unknown.type_token} '{name}': its {unknown.path} is unknown until the resources "
+            f"it comes from exist, and no resource of the stack tells what it will be. Give it a literal value or "
+            f"take it from a resource of this stack whose value is known at preview (the policy follows "
+            f"property dependencies), or judge it after `pulumi up` (preflight --up).")
+
+
 def stack_default_region() -> str | None:
     """`aws:region` of the stack under analysis (the engine passes the stack's config in PULUMI_CONFIG)."""
     try:
@@ -99,7 +117,11 @@ def to_policy(spec: PolicySpec) -> ResourceValidationPolicy | StackValidationPol
             # than most checks, and the SDK hands every stack policy every resource.
             stack = Stack((from_policy_resource(r) for r in args.resources if kind_of(r.resource_type)),
                           stack_default_region())
-            for violation in spec.run(stack, args.get_config()):
+            try:
+                violations = spec.run(stack, args.get_config())
+            except UnknownRead as unknown:
+                violations = [Violation(cannot_judge(unknown), unknown.owner or None)]
+            for violation in violations:
                 report(violation.message, violation.urn)
 
         return StackValidationPolicy(validate=validate_stack, **common)
@@ -109,7 +131,11 @@ def to_policy(spec: PolicySpec) -> ResourceValidationPolicy | StackValidationPol
     def validate_resource(args: Any, report: Callable[..., None]) -> None:
         if args.resource_type not in tokens:
             return  # another type: nothing to judge (Python has no validate_resource_of_type)
-        for violation in spec.run(from_validation_args(args), args.get_config()):
+        try:
+            violations = spec.run(from_validation_args(args), args.get_config())
+        except UnknownRead as unknown:
+            violations = [Violation(cannot_judge(unknown))]
+        for violation in violations:
             report(violation.message)
 
     return ResourceValidationPolicy(validate=validate_resource, **common)

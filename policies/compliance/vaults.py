@@ -1,12 +1,14 @@
 """Linking backup resources to their vault: by property_dependencies (`backupVaultName=vault.name` records one),
-else by the vault's literal name and region. Names are explicit in our stacks, so they are known at preview."""
+else by the vault's literal name and region. A vault's name is an input, so it is known at preview; its ARN is
+not, and a copy action written `destination_vault_arn=vault.arn` is resolved to its vault through the plan's
+property_dependencies."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compliance.plans import Lifecycle
-from compliance.resources import VAULT, VAULT_LOCK, Arn, Resource, Stack
+from compliance.plans import Lifecycle, rules
+from compliance.resources import VAULT, VAULT_LOCK, Arn, Props, Resource, Stack
 
 
 def vault_name(vault: Resource) -> str | None:
@@ -66,7 +68,7 @@ def lock_of(stack: Stack, vault: Resource) -> Resource | None:
 
 def lifecycle_target(stack: Stack, plan: Resource, lifecycle: Lifecycle) -> Resource | None:
     """The vault of this stack a lifecycle applies in: the rule's target vault (by literal name in the plan's
-    region, else the one vault the plan's `rules` depend on), or the copy's destination (by its ARN)."""
+    region, else the one vault the plan's `rules` depend on), or the copy's destination."""
     if lifecycle.action is None:
         rule = lifecycle.rule
         name = rule.text("targetVaultName") if rule.known("targetVaultName") else None
@@ -74,6 +76,61 @@ def lifecycle_target(stack: Stack, plan: Resource, lifecycle: Lifecycle) -> Reso
             return vault_named(stack, stack.region_of(plan), name)
         linked = stack.linked(plan, "rules", VAULT)
         return linked[0] if len(linked) == 1 else None
-    action = lifecycle.action
-    arn = Arn.parse(action.text("destinationVaultArn")) if action.known("destinationVaultArn") else None
-    return vault_named(stack, arn.region, arn.backup_vault_name) if arn else None
+    return copy_destination(stack, plan, lifecycle.action).vault
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a copy action sends recovery points. `vaults`: the vaults of this stack it may be (one when
+    resolved); `region` / `account` when known (`account` None for a vault of this stack: the stack's own)."""
+
+    shown: str  # for messages
+    arn: Arn | None
+    vaults: tuple[Resource, ...] = ()
+
+    @property
+    def vault(self) -> Resource | None:
+        return self.vaults[0] if len(self.vaults) == 1 else None
+
+    def regions(self, stack: Stack) -> set[str | None]:
+        """The regions it may be in: one for a literal ARN, one per candidate vault; empty when unknown."""
+        if self.arn is not None:
+            return {self.arn.region}
+        return {stack.region_of(vault) for vault in self.vaults}
+
+    def account(self, own: set[str]) -> str | None:
+        """Its account: the ARN's; the stack's own (when known) for a vault of the stack; else None."""
+        if self.arn is not None:
+            return self.arn.account
+        return next(iter(own)) if self.vaults and len(own) == 1 else None
+
+
+def _named_targets(stack: Stack, plan: Resource) -> set[Resource]:
+    """The stack's vaults the plan names literally: rule targets and copy ARNs that are known."""
+    named = set()
+    for rule in rules(plan):
+        if rule.known("targetVaultName"):
+            named.add(vault_named(stack, stack.region_of(plan), rule.text("targetVaultName")))
+        for action in rule.items("copyActions"):
+            arn = Arn.parse(action.text("destinationVaultArn")) if action.known("destinationVaultArn") else None
+            if arn:
+                named.add(vault_named(stack, arn.region, arn.backup_vault_name))
+    return named
+
+
+def copy_destination(stack: Stack, plan: Resource, action: Props) -> Destination:
+    """A copy action's destination: its ARN when known (and the stack's vault of that name and region, if any);
+    an ARN unknown at preview came from one of the vaults the plan's `rules` depend on that the plan does not
+    name literally (one such vault: resolved)."""
+    if action.known("destinationVaultArn"):
+        text = action.text("destinationVaultArn")
+        arn = Arn.parse(text)
+        vault = vault_named(stack, arn.region, arn.backup_vault_name) if arn else None
+        return Destination(text or "unset", arn, (vault,) if vault else ())
+    named = _named_targets(stack, plan)
+    candidates = tuple(v for v in stack.linked(plan, "rules", VAULT) if v not in named)
+    names = ", ".join(f"'{vault_name(v) or v.name}'" for v in candidates)
+    shown = (f"vault {names} (its ARN is unknown until it exists)" if len(candidates) == 1 else
+             f"an ARN unknown until the resources exist (one of the vaults {names})" if candidates else
+             "an ARN unknown until the resources exist, from no vault of this stack")
+    return Destination(shown, None, candidates)

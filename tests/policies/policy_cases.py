@@ -95,6 +95,9 @@ LEGACY_BUCKET = Item(BUCKET, {
     }]},
 }, protect=True)
 COMPLIANT = Case("compliant stack", "pass")
+# The plan's `rules` came from both vaults: the copy destination by `dr_vault.arn` (first: after `pulumi up` the
+# unknown ARN is read as the first dependency's, policy_stack._known_after_up), the target by name.
+COPY_TO_DR_BY_ARN = {"rules": ["dr-vault", "main-vault"]}
 
 CASES: dict[str, list[Case]] = {
     "aws-backup-plan-check-cold-storage-gap": [
@@ -110,7 +113,9 @@ CASES: dict[str, list[Case]] = {
     "aws-backup-plan-check-lifecycle-bounds": [
         COMPLIANT,
         Case("deleteAfter above 36500", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", 36501)),
-        Case("deleteAfter 0", "fail", set_("plan", f"{PITR}.lifecycle.deleteAfter", 0)),
+        Case("deleteAfter -2", "fail", set_("plan", f"{PITR}.lifecycle.deleteAfter", -2)),
+        # The provider sends no zero day count to AWS (expandLifecycle skips 0): 0 is unset, kept forever.
+        Case("deleteAfter 0 is unset", "pass", set_("plan", f"{RULE}.lifecycle.deleteAfter", 0)),
         Case("-1 on one field only", "fail", set_("plan", f"{RULE}.lifecycle.deleteAfter", -1)),
         Case("-1 on both (keep forever)", "pass", chain(set_("plan", f"{RULE}.lifecycle.deleteAfter", -1),
                                                         set_("plan", f"{RULE}.lifecycle.coldStorageAfter", -1))),
@@ -157,7 +162,8 @@ CASES: dict[str, list[Case]] = {
     "aws-backup-vaultlock-check-bounds": [
         COMPLIANT,
         Case("changeableForDays 2", "fail", set_("main-lock", "changeableForDays", 2)),
-        Case("minRetentionDays 0", "fail", set_("main-lock", "minRetentionDays", 0)),
+        Case("minRetentionDays -1", "fail", set_("main-lock", "minRetentionDays", -1)),
+        Case("minRetentionDays 0 is unset", "pass", set_("main-lock", "minRetentionDays", 0)),
         Case("maxRetentionDays 36501", "fail", set_("main-lock", "maxRetentionDays", 36501)),
         Case("min above max", "fail", set_("main-lock", "minRetentionDays", 4000)),
         Case("governance mode (no changeableForDays)", "pass", set_("main-lock", "changeableForDays", REMOVE)),
@@ -167,6 +173,9 @@ CASES: dict[str, list[Case]] = {
         COMPLIANT,
         Case("rule keeps longer than the lock's max", "fail", set_("main-lock", "maxRetentionDays", 2000)),
         Case("copy keeps shorter than the DR lock's min", "fail", set_("dr-lock", "minRetentionDays", 3000)),
+        Case("copy ARN unknown, resolved to the DR vault and its lock", "fail", chain(
+            set_("plan", f"{COPY}.destinationVaultArn", UNKNOWN), edit("plan", deps=COPY_TO_DR_BY_ARN),
+            set_("dr-lock", "minRetentionDays", 3000))),
         Case("rule keeps forever under a max", "fail", chain(set_("plan", f"{RULE}.lifecycle", REMOVE),
                                                              set_("plan", f"{COPY}.lifecycle", REMOVE))),
         Case("lock linked by name only", "fail", chain(edit("main-lock", deps={}),
@@ -186,6 +195,12 @@ CASES: dict[str, list[Case]] = {
         Case("legacy inline bucket with versioning", "pass", add("legacy", LEGACY_BUCKET)),
         Case("legacy inline bucket without versioning", "fail",
              chain(add("legacy", LEGACY_BUCKET), set_("legacy", "versioning.enabled", False))),
+        # A bucket's inline versioning block read back as S3 created it does not override its BucketVersioning.
+        Case("inline versioning off, Enabled by the separate resource", "pass",
+             set_("replica-bucket", "versioning", {"enabled": False, "mfaDelete": False})),
+        Case("inline versioning on, Suspended by the separate resource", "fail", chain(
+            set_("replica-bucket", "versioning", {"enabled": True, "mfaDelete": False}),
+            set_("replica-versioning", "versioningConfiguration.status", "Suspended"))),
         Case("no replication", "skip", drop("replication")),
     ],
     "aws-s3-replication-check-rule-fields": [
@@ -343,6 +358,14 @@ CASES: dict[str, list[Case]] = {
              set_("plan", f"{COPY}.destinationVaultArn", vault_arn(REGION, f"{PREFIX}-main"))),
         Case("no copies", "fail", set_("plan", f"{RULE}.copyActions", REMOVE)),
         Case("plan region from aws:region", "pass", set_("plan", "region", REMOVE)),
+        # `destination_vault_arn=dr_vault.arn`: unknown at preview, resolved through the plan's dependencies.
+        Case("copy ARN unknown, from the DR vault", "pass", chain(
+            set_("plan", f"{COPY}.destinationVaultArn", UNKNOWN), edit("plan", deps=COPY_TO_DR_BY_ARN))),
+        Case("copy ARN unknown, from a vault of the same region", "fail", chain(
+            set_("plan", f"{COPY}.destinationVaultArn", UNKNOWN), set_("dr-vault", "region", REGION),
+            set_("dr-lock", "region", REGION), edit("plan", deps=COPY_TO_DR_BY_ARN))),
+        Case("copy ARN unknown, from no vault of the stack: cannot tell", "fail", chain(
+            set_("plan", f"{COPY}.destinationVaultArn", UNKNOWN), edit("plan", deps={"rules": ["main-vault"]}))),
         Case("no plans", "skip", drop("plan")),
     ],
     "aws-backup-plan-require-cross-account-copy": [
@@ -352,6 +375,9 @@ CASES: dict[str, list[Case]] = {
         Case("accountId knob names the destination's account", "fail", config={"accountId": ACCOUNT}),
         Case("accountId knob, copy leaves it", "pass", set_("plan", f"{COPY}.destinationVaultArn",
                                                             vault_arn(DR_REGION, "x", OTHER_ACCOUNT)),
+             config={"accountId": ACCOUNT}),
+        Case("copy ARN unknown, from a vault of the stack: same account", "fail", chain(
+            set_("plan", f"{COPY}.destinationVaultArn", UNKNOWN), edit("plan", deps=COPY_TO_DR_BY_ARN)),
              config={"accountId": ACCOUNT}),
         Case("no plans", "skip", drop("plan")),
     ],
@@ -398,6 +424,10 @@ CASES: dict[str, list[Case]] = {
         Case("other tag key configured", "skip", drop("replication"), config={"criticalTagKey": "tier"}),
         Case("tag value not critical", "skip", chain(drop("replication"),
                                                      set_("data-bucket", "tags", {"backup:critical": "false"}))),
+        # tagsAll: the bucket's tags with the provider's defaultTags, as the provider's Check fills it.
+        Case("critical by the provider's default tags only", "fail", chain(
+            drop("replication"), set_("data-bucket", "tags", {}),
+            edit("data-bucket", default_tags={"backup:critical": "true"}))),
     ],
     "aws-s3-replication-require-cross-region": [
         COMPLIANT,
@@ -415,6 +445,11 @@ CASES: dict[str, list[Case]] = {
         Case("destination encrypted with SSE-S3", "fail", set_(
             "replica-encryption", "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")),
         Case("source without encryption config", "fail", drop("data-encryption")),
+        # The bucket's inline block (what S3 said at creation) does not override the separate resource.
+        Case("inline block AES256, SSE-KMS by the separate resource", "pass", set_(
+            "data-bucket", "serverSideEncryptionConfiguration",
+            {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256", "kmsMasterKeyId": ""},
+                      "bucketKeyEnabled": False}})),
         Case("rule without replica key", "fail",
              set_("replication", f"{REPL}.destination.encryptionConfiguration", REMOVE)),
         Case("no replication", "skip", drop("replication")),

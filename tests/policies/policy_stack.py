@@ -32,6 +32,7 @@ from compliance.resources import (
 )
 from compliance.spec import PolicySpec, Violation
 
+from preflight.engine_model import EngineModel
 from preflight.pack_client import AnalyzedResource
 
 UNKNOWN = UNKNOWN_STRING
@@ -54,6 +55,15 @@ class Item:
     protect: bool = False
     deps: dict[str, list[str]] = field(default_factory=dict)  # property -> logical names
     depends_on: list[str] = field(default_factory=list)  # logical names
+    default_tags: dict[str, str] = field(default_factory=dict)  # its provider's defaultTags
+
+    @property
+    def sent(self) -> dict[str, Any]:
+        """The props as the tables send them ("inputs"): with `tagsAll` when the provider has default tags, as
+        the provider's Check would fill it."""
+        if not self.default_tags:
+            return self.props
+        return {**self.props, "tagsAll": {**self.default_tags, **(self.props.get("tags") or {})}}
 
 
 def urn(items: dict[str, Item], name: str) -> str:
@@ -174,10 +184,11 @@ def to_stack(items: dict[str, Item]) -> Stack:
     return Stack(
         (
             Resource(
-                type=item.type, name=name, urn=urn(items, name), props=Props(item.props, item.type),
-                protect=item.protect,
+                type=item.type, name=name, urn=urn(items, name),
+                props=Props(item.sent, item.type, owner=urn(items, name)), protect=item.protect,
                 property_dependencies={k: [urn(items, n) for n in v if n in items] for k, v in item.deps.items()},
                 dependencies=[urn(items, n) for n in item.depends_on if n in items],
+                from_outputs=True,
             )
             for name, item in items.items()
         ),
@@ -193,13 +204,67 @@ def verdict(spec: PolicySpec, items: dict[str, Item], config: dict | None = None
     return [v for resource in stack.resources for v in spec.run(resource, config)]
 
 
-def to_analyzed(items: dict[str, Item]) -> list[AnalyzedResource]:
+# What the pack is sent: the items as they are ("inputs": the shape the tables are written in), or as the engine
+# sends them, through preflight's engine model: checked inputs to Analyze and, to AnalyzeStack, the outputs planned
+# on a first preview ("planned") or read back after `pulumi up` ("read-back").
+SHAPES = ("inputs", "planned", "read-back")
+# After `pulumi up` a value that was unknown is the output of the resource it came from: which output.
+_OUTPUT_FOR = {"planId": "id", "targetVaultName": "name", "backupVaultName": "name"}
+
+
+def _known_after_up(items: dict[str, Item], outputs: dict[str, tuple[str, dict]]) -> dict[str, Item]:
+    """The items as after `pulumi up`: each unknown value replaced by the output of the item it came from (its
+    `deps` on the top-level property; the first whose output exists). Unknowns from no item stay unknown."""
+    known = copy.deepcopy(items)
+
+    def resolve(value: Any, leaf: str, sources: list[str]) -> Any:
+        if isinstance(value, dict):
+            return {k: resolve(v, k, sources) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v, leaf, sources) for v in value]
+        if value != UNKNOWN:
+            return value
+        wanted = _OUTPUT_FOR.get(leaf, "arn")
+        for source in sources:
+            resource_id, found = outputs[source]
+            candidate = resource_id if wanted == "id" else found.get(wanted, found.get("bucket"))
+            if isinstance(candidate, str) and candidate != UNKNOWN:
+                return candidate
+        return value
+
+    for item in known.values():
+        item.props = {k: resolve(v, k, [n for n in item.deps.get(k, []) if n in items]) for k, v in item.props.items()}
+    return known
+
+
+def _engine_shaped(items: dict[str, Item], shape: str) -> dict[str, tuple[dict, dict]]:
+    """name -> (checked inputs, outputs) as the engine model gives them for the shape."""
+    model = EngineModel(preview=shape == "planned", default_region=REGION, account_id=ACCOUNT)
+
+    def shaped(source: dict[str, Item]) -> dict[str, tuple[str, dict, dict]]:
+        found = {}
+        for name, item in source.items():
+            provider = {"region": REGION, "defaultTags": {"tags": item.default_tags}}
+            checked = model.check(item.type, name, item.props, provider)
+            resource_id, outputs = model.create(item.type, name, checked)
+            found[name] = (resource_id, checked, outputs)
+        return found
+
+    first = shaped(items)
+    if shape == "read-back":
+        first = shaped(_known_after_up(items, {n: (i, o) for n, (i, _, o) in first.items()}))
+    return {name: (checked, outputs) for name, (_, checked, outputs) in first.items()}
+
+
+def to_analyzed(items: dict[str, Item], shape: str = "inputs") -> list[AnalyzedResource]:
+    shaped = _engine_shaped(items, shape) if shape != "inputs" else {}
     resources = []
     for name, item in items.items():
         deps = {k: [urn(items, n) for n in v if n in items] for k, v in item.deps.items()}
+        checked, outputs = shaped.get(name, (item.sent, None))
         resources.append(AnalyzedResource(
-            type=item.type, name=name, urn=urn(items, name), properties=item.props, protect=item.protect,
-            property_dependencies=deps,
+            type=item.type, name=name, urn=urn(items, name), properties=checked, outputs=outputs,
+            protect=item.protect, property_dependencies=deps,
             dependencies=sorted({u for urns in deps.values() for u in urns}
                                 | {urn(items, n) for n in item.depends_on if n in items}),
         ))

@@ -51,11 +51,13 @@ def test_messages_name_the_value_found_and_the_fix():
 
 
 def test_a_value_needed_and_unknown_raises_the_sdks_error():
-    # The SDK turns this into its advisory "can't run policy during preview": only when really needed.
-    items = mutate(compliant(), "main-vault", "kmsKeyArn", UNKNOWN)
-    items["main-vault"].deps = {}
-    with pytest.raises(UnknownValueError):
-        verdict(BY_NAME["aws-backup-vault-require-customer-managed-key"], items)
+    # Only when really needed; the pack turns it into its own "cannot judge" verdict (spec.to_policy), and an
+    # uncaught one would still be the SDK's advisory "can't run policy during preview".
+    items = mutate(compliant(), "main-lock", "maxRetentionDays", UNKNOWN)
+    with pytest.raises(UnknownValueError) as raised:
+        verdict(BY_NAME["aws-backup-plan-check-retention-in-lock"], items)
+    assert (raised.value.path, raised.value.owner) == ("maxRetentionDays", "urn:pulumi:prod::aws-backups::"
+                                                       "aws:backup/vaultLockConfiguration:VaultLockConfiguration::main-lock")
 
 
 def test_props_tolerate_odd_shapes():

@@ -123,8 +123,12 @@ def test_profiles_are_pretty_printed_json():
         assert (docs.PACK / "profiles" / f"{name}.json").read_text() == json.dumps(document, indent=2) + "\n"
 
 
-def test_pulumi_policy_yaml_names_the_pack_and_the_projects_venv():
+def test_pulumi_policy_yaml_names_the_pack_the_projects_venv_and_its_toolchain():
+    """Without `toolchain`, the CLI would pick uv or poetry on finding a uv.lock or poetry.lock in the pack folder
+    or a parent (pulumi sdk/python/toolchain ResolveToolchain): the program and the pack both name pip."""
     manifest = yaml.safe_load((docs.PACK / "PulumiPolicy.yaml").read_text())
     assert (manifest["name"], manifest["version"]) == ("aws-backups-compliance", "0.1.0")
-    assert manifest["runtime"] == {"name": "python", "options": {"virtualenv": "../venv"}}
+    assert manifest["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "../venv"}}
+    project = yaml.safe_load((docs.PACK.parent / "Pulumi.yaml").read_text())
+    assert project["runtime"]["options"]["toolchain"] == "pip"
     assert (docs.PACK / manifest["runtime"]["options"]["virtualenv"] / "bin" / "python").exists()

@@ -11,7 +11,7 @@ import pytest
 from compliance.registry import BY_NAME, SPECS
 from compliance.resources import kind_of
 from policy_cases import CASES
-from policy_stack import DR_REGION, REGION, REMOVE, UNKNOWN, compliant, mutate, to_analyzed, without
+from policy_stack import DR_REGION, REGION, REMOVE, SHAPES, UNKNOWN, compliant, mutate, to_analyzed, without
 
 from preflight.pack_client import PolicyPackProcess, ProviderRef, Verdicts, policy_schemas
 from preflight.pack_config import resolve_policy_config
@@ -162,19 +162,25 @@ def test_a_verdict_with_only_ids_and_arns_unknown(pack, configs):
         run(pack, configs["sec-17a-4"], items))
 
 
-def test_reading_an_unknown_value_is_the_sdks_advisory(pack, configs):
-    """The trap the pack avoids: a vault whose key ARN is unknown and NOT from a key of the stack cannot be
-    judged, and the SDK downgrades the verdict to advisory. (Linked keys are judged: the test above.)"""
-    items = compliant()
-    items["main-vault"].deps = {}
+def test_a_value_that_cannot_be_judged_is_said_at_the_profiles_level(pack, configs):
+    """The trap the pack avoids: a lock bound unknown at preview and from no resource of the stack cannot be
+    judged. The SDK would downgrade the verdict to its advisory "can't run"; the pack says so itself, at the
+    policy's level (mandatory here), naming the resource and the property."""
+    items = mutate(compliant(), "main-lock", "maxRetentionDays", UNKNOWN)
     verdicts = run(pack, configs["sec-17a-4"], items)
-    [diagnostic] = [d for d in verdicts.diagnostics if d.policy == "aws-backup-vault-require-customer-managed-key"]
-    assert diagnostic.could_not_run and diagnostic.level == "advisory"
+    judged = [d for d in verdicts.diagnostics if d.policy in {"aws-backup-plan-check-retention-in-lock",
+                                                             "aws-backup-vaultlock-check-bounds"}]
+    assert {(d.policy, d.level) for d in judged} == {("aws-backup-plan-check-retention-in-lock", "mandatory"),
+                                                     ("aws-backup-vaultlock-check-bounds", "mandatory")}
+    assert all(not d.could_not_run and "cannot judge aws:backup/vaultLockConfiguration:VaultLockConfiguration "
+               "'main-lock': its maxRetentionDays is unknown" in d.message for d in judged)
 
 
-def test_every_table_case_gives_the_same_verdict_through_the_pack(pack, schemas):
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_table_case_gives_the_same_verdict_through_the_pack(pack, schemas, shape):
     """The unit tables through the protocol: the policy under test alone, at mandatory; FAIL cases are reported,
-    PASS and SKIP cases are not."""
+    PASS and SKIP cases are not. In each shape: as written, and as the engine sends them (checked inputs to
+    Analyze; to AnalyzeStack the outputs of a first preview, or read back after `pulumi up`)."""
     others_disabled = resolve_policy_config(schemas, {"all": "disabled"})
     for name, cases in CASES.items():
         spec = BY_NAME[name]
@@ -183,7 +189,7 @@ def test_every_table_case_gives_the_same_verdict_through_the_pack(pack, schemas)
             alone = resolve_policy_config({name: schemas[name]},
                                           {name: {"enforcementLevel": "mandatory", **case.config}})
             pack.configure({**others_disabled, **alone})
-            resources = to_analyzed(case.change(compliant()))
+            resources = to_analyzed(case.change(compliant()), shape)
             if spec.stack:
                 verdicts = pack.analyze_stack(resources)
             else:
@@ -192,7 +198,8 @@ def test_every_table_case_gives_the_same_verdict_through_the_pack(pack, schemas)
                     if kind_of(resource.type) in spec.kinds:
                         verdicts.extend(pack.analyze(resource))
             expected = {(name, "mandatory")} if case.expected == "fail" else set()
-            assert {(d.policy, d.level) for d in verdicts.diagnostics} == expected, f"{name}: {case.id}"
+            assert {(d.policy, d.level) for d in verdicts.diagnostics} == expected, (
+                f"{name}: {case.id}: {[d.message for d in verdicts.diagnostics]}")
 
 
 def _get(items, name, path):

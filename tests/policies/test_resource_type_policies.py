@@ -191,6 +191,19 @@ def test_an_unknown_selection_entry_or_setting_is_read_not_guessed():
         verdict(BY_NAME[ADVANCED], settings(compliant()))
 
 
+def test_an_unknown_selection_entry_from_a_resource_of_the_stack_is_its_type():
+    """`resources=[table.arn]`: unknown at preview, but the dependency says it is a DynamoDB table's ARN."""
+    def from_a_table(items: dict[str, Item]) -> dict[str, Item]:
+        items = add("orders", Item("aws:dynamodb/table:Table", {"name": "orders"}))(items)
+        items = set_("selection", "resources", [UNKNOWN])(items)
+        items["selection"].deps = {**items["selection"].deps, "resources": ["orders"]}
+        return items
+
+    messages = [v.message for v in verdict(BY_NAME[TYPE_FEATURES], from_a_table(compliant()))]
+    assert messages and all("selecting DynamoDB)" in message for message in messages), messages
+    assert any("enableContinuousBackup is true" in message for message in messages)
+
+
 # --- the names a policy uses are the table's --------------------------------------------------------------------
 
 TABLE_API = {"supports", "requirement", "types_supporting", "resource_type", "feature", "supporting"}
