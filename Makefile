@@ -1,9 +1,10 @@
-# The README's two commands: `make preflight` (the main job) and `make test`. Both set up the venv first.
+# The README's two commands: `make preflight` (the main job) and `make test`. Both set up the venv first; `make test`
+# also builds the Pulumi CLI the engine tests run (`make engine`).
 VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: preflight test bench
+.PHONY: preflight test bench engine
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	python3 -m venv $(VENV)
@@ -16,7 +17,11 @@ preflight: $(STAMP)
 	$(PY) -m preflight --stack dev --policy-pack-config policies/profiles/dev.json
 	$(PY) -m preflight --stack prod --policy-pack-config policies/profiles/sec-17a-4.json
 
-test: $(STAMP)
+# The real Pulumi CLI for tests/test_engine.py, built from pulumi's Go module (needs Go; instant once built).
+engine:
+	engine/build >/dev/null
+
+test: $(STAMP) engine
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

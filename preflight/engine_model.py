@@ -53,6 +53,29 @@ def dns_suffix_of(partition: str) -> str:
     return "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
 
 
+# The invokes the program calls, answered as the provider would at preview and up alike.
+INVOKES = ("aws:index/getCallerIdentity:getCallerIdentity", "aws:index/getPartition:getPartition",
+           "aws:index/getRegion:getRegion")
+
+
+def invoke(token: str, args: Mapping[str, Any], provider_region: str, account_id: str = ACCOUNT_ID) -> dict | None:
+    """The provider's answer to an invoke; None for one the model does not answer. The partition is that of the
+    provider's own region (getPartition)."""
+    region = args.get("region") if isinstance(args.get("region"), str) else provider_region
+    partition = partition_of(provider_region)
+    if token == INVOKES[0]:
+        return {"accountId": account_id, "arn": f"arn:{partition}:iam::{account_id}:user/preflight", "id": account_id,
+                "userId": "AIDAPREFLIGHT"}
+    if token == INVOKES[1]:
+        suffix = dns_suffix_of(partition)
+        return {"partition": partition, "dnsSuffix": suffix, "id": partition,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
+    if token == INVOKES[2]:
+        return {"region": region, "name": region, "id": region,
+                "endpoint": f"ec2.{region}.{dns_suffix_of(partition_of(region))}", "description": region}
+    return None
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()
 

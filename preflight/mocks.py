@@ -14,7 +14,7 @@ from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
-from preflight.engine_model import ACCOUNT_ID, EngineModel, dns_suffix_of, partition_of
+from preflight.engine_model import ACCOUNT_ID, EngineModel, invoke
 
 DEFAULT_REGION = "us-east-1"
 
@@ -38,21 +38,7 @@ class PreflightMocks(Mocks):
 
     # -- invokes -----------------------------------------------------------------------------------------------
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        region = args.args.get("region") if isinstance(args.args.get("region"), str) else self.region
-        partition = partition_of(self.region)  # the provider's partition: that of its own region
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:{partition}:iam::{ACCOUNT_ID}:user/preflight",
-                "id": ACCOUNT_ID,
-                "userId": "AIDAPREFLIGHT",
-            }, []
-        if args.token == "aws:index/getPartition:getPartition":
-            suffix = dns_suffix_of(partition)
-            return {"partition": partition, "dnsSuffix": suffix, "id": partition,
-                    "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}, []
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"region": region, "name": region, "id": region,
-                    "endpoint": f"ec2.{region}.{dns_suffix_of(partition_of(region))}", "description": region}, []
-        self.unsimulated_invokes.add(args.token)
-        return {}, []
+        answer = invoke(args.token, args.args, self.region)
+        if answer is None:
+            self.unsimulated_invokes.add(args.token)
+        return answer or {}, []

@@ -1,0 +1,88 @@
+"""The real Pulumi CLI for the engine tests: built by `make engine` (engine/build), with this repository's model AWS
+provider and Python language host (engine/bin) on PATH, a local file backend and a passphrase secrets provider in
+a temporary folder, and a copy of the project there (so the CLI can write its stack files freely)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "components", "policies")
+BOUND_S = 300  # no CLI call may hang a test run
+
+
+def tools_bin() -> Path:
+    """Where `make engine` puts the CLI (engine/build): the pkg/v3 version engine/go.mod pins."""
+    version = re.search(r"github.com/pulumi/pulumi/pkg/v3 (v[0-9.]+)", (ROOT / "engine" / "go.mod").read_text())
+    assert version, "engine/go.mod pins github.com/pulumi/pulumi/pkg/v3"
+    cache = Path(os.environ.get("AWS_BACKUPS_TOOLS") or Path.home() / ".cache" / "aws-backups")
+    return cache / f"pulumi-{version.group(1)}" / "bin"
+
+
+def engine_missing() -> str | None:
+    """Why the engine tests cannot run here, or None."""
+    if not (tools_bin() / "pulumi").is_file():
+        return f"the Pulumi CLI is not built ({tools_bin()}): run `make engine` (it needs Go)"
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    policy: str
+    level: str
+    urn: str
+
+
+class Project:
+    """A copy of this project with one stack, driven by the real CLI."""
+
+    def __init__(self, workdir: Path, stack: str, stack_file: Path) -> None:
+        self.dir = workdir / "project"
+        self.dir.mkdir(parents=True)
+        for name in PROJECT_FILES:
+            source = ROOT / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, self.dir / name)
+        (self.dir / "venv").symlink_to(ROOT / "venv")  # the pack's PulumiPolicy.yaml names ../venv
+        shutil.copy(stack_file, self.dir / f"Pulumi.{stack}.yaml")
+        self.stack = stack
+        self.events = workdir / "events.jsonl"
+        self.env = {
+            **os.environ,
+            "PATH": os.pathsep.join([str(tools_bin()), str(ROOT / "engine" / "bin"), os.environ.get("PATH", "")]),
+            "PULUMI_HOME": str(workdir / "home"),
+            "PULUMI_BACKEND_URL": (workdir / "state").as_uri(),
+            "PULUMI_CONFIG_PASSPHRASE": "engine-tests",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_DEBUG_COMMANDS": "true",  # --event-log
+        }
+        (workdir / "state").mkdir()
+        self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.dir, env=self.env, text=True,
+                                capture_output=True, timeout=BOUND_S)
+        if check and result.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
+                                 f"{result.stderr[-4000:]}")
+        return result
+
+    def with_policies(self, command: str, profile: str, *args: str) -> tuple[subprocess.CompletedProcess[str],
+                                                                             set[Verdict]]:
+        """`pulumi <command> --policy-pack policies --policy-pack-config <profile>`: the result and its verdicts."""
+        self.events.unlink(missing_ok=True)
+        result = self.run(command, "--policy-pack", "policies", "--policy-pack-config",
+                          str(ROOT / "policies" / "profiles" / f"{profile}.json"), "--event-log", str(self.events),
+                          *args, check=False)
+        verdicts = {
+            Verdict(event["policyName"], event["enforcementLevel"], event.get("resourceUrn", ""))
+            for line in self.events.read_text().splitlines() if line.strip()
+            for event in [json.loads(line).get("policyEvent")] if event
+        }
+        return result, verdicts
