@@ -9,8 +9,12 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "components", "policies")
@@ -72,6 +76,23 @@ class Project:
             raise AssertionError(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
                                  f"{result.stderr[-4000:]}")
         return result
+
+    def edit(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Edit the stack file's `config:` section, as ops would."""
+        path = self.dir / f"Pulumi.{self.stack}.yaml"
+        document = yaml.safe_load(path.read_text())
+        change(document["config"])
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    def steps(self) -> list[tuple[str, str, str]]:
+        """(operation, type, name) of each step the last command planned or took, other than `same`."""
+        found = []
+        for line in self.events.read_text().splitlines():
+            event = json.loads(line).get("resourcePreEvent") if line.strip() else None
+            if event and event["metadata"]["op"] != "same":
+                metadata = event["metadata"]
+                found.append((metadata["op"], metadata["type"], metadata["urn"].rsplit("::", 1)[-1]))
+        return found
 
     def with_policies(self, command: str, profile: str, *args: str) -> tuple[subprocess.CompletedProcess[str],
                                                                              set[Verdict]]:

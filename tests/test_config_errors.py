@@ -317,3 +317,12 @@ def test_an_account_id_stored_as_a_number_that_lost_its_leading_zero_is_refused_
 @pytest.mark.parametrize("account", [123456789012, "123456789012", "012345678901"])
 def test_an_account_id_with_its_twelve_digits_is_accepted(account):
     assert load_stack_config(_with_account(account), "dev").replication[0].destination.account_id == str(account)
+
+
+def test_a_problem_every_rule_inherits_is_reported_once():
+    config = _edited([(("aws-backups:plans", 0, "vault"), "gone"),
+                      (("aws-backups:plans", 0, "rules"), [{"preset": "daily"}, {"preset": "weekly"}])])
+    with pytest.raises(ConfigError) as caught:
+        load_stack_config(config, "dev")
+    assert [line for line in caught.value.problems if line.startswith("aws-backups:plans[0].vault:")] == [
+        "aws-backups:plans[0].vault: 'gone' is not a vault of this stack (allowed: main, dr)"]

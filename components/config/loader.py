@@ -66,6 +66,7 @@ def load_stack_config(source: Mapping[str, Any], stack: str) -> StackConfig:
     except ValidationError as error:
         raise ConfigError(problems + [_describe_error(detail) for detail in error.errors()]) from None
     problems += [_describe_problem(problem) for problem in config.problems()]
+    problems = list(dict.fromkeys(problems))  # a default every rule inherits is reported once, not once a rule
     if problems:
         raise ConfigError(problems)
     return config
