@@ -7,24 +7,63 @@ Not skipped without the CLI: `make test` builds it first (`make engine`), and a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 from engine_cli import ROOT, Project, Verdict, engine_missing
 
-CASES = [("dev", "dev"), ("prod", "sec-17a-4"), ("prod", "baseline"), ("prod", "sox")]
+from preflight.analysis import StartingPack, analyze, start_pack
+from preflight.program import ProgramRun, run_program
+from preflight.stack_files import StackSettings, read_stack
+
+PROFILES = sorted(path.stem for path in (ROOT / "policies" / "profiles").glob("*.json"))
+CASES = [(stack, profile) for stack in ("dev", "prod") for profile in PROFILES]
+STACKS = ROOT / "tests" / "stacks"
+# The test stacks of tests/stacks/ and the profile each is written against; each is the stack `test`.
+STACK_FILES = {"limit-type-features": "baseline", **{f"retention-{p}": p for p in PROFILES}, "good": "sec-17a-4"}
+# The limit stacks the program itself refuses: the engine's preview fails with preflight's key-path line.
+REFUSED = sorted(path.stem for path in STACKS.glob("limit-*.yaml") if path.stem != "limit-type-features")
 
 
-def preflight_verdicts(stack: str, profile: str, *args: str) -> set[Verdict]:
-    result = subprocess.run([sys.executable, "-m", "preflight", "--stack", stack, "--policy-pack-config",
-                             f"policies/profiles/{profile}.json", "--json", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode in (0, 1), result.stderr
-    document = json.loads(result.stdout)
-    return {Verdict(d["policy"], d["level"], d["urn"]) for d in document["diagnostics"] + document["couldNotRun"]}
+class Preflight:
+    """Preflight's verdicts, computed in this process (the program runs once per stack file and mode, the pack
+    starts once per run and is configured for each profile): the same machinery as `python -m preflight`."""
+
+    def __init__(self, stop: contextlib.ExitStack) -> None:
+        self._stop = stop
+        self._runs: dict[tuple[str, Path | None, bool], tuple[StackSettings, ProgramRun, StartingPack]] = {}
+
+    def verdicts(self, stack: str, profile: str, *, up: bool = False, stack_file: Path | None = None
+                 ) -> set[Verdict]:
+        key = (stack, stack_file, up)
+        if key not in self._runs:
+            settings = read_stack(ROOT, stack, str(stack_file) if stack_file else None)
+            pack = self._stop.enter_context(start_pack(ROOT / "policies", settings, dry_run=not up))
+            self._runs[key] = (settings, run_program(settings, preview=not up), pack)
+        settings, run, pack = self._runs[key]
+        policy_config = json.loads((ROOT / "policies" / "profiles" / f"{profile}.json").read_text())
+        analysis = analyze(pack, settings, run.resources, policy_config)
+        return {Verdict(d.policy, d.level, d.urn) for d in analysis.diagnostics}
+
+
+@pytest.fixture(scope="module")
+def preflight():
+    with contextlib.ExitStack() as stop:
+        yield Preflight(stop)
+
+
+def preflight_refusal(stack_file: Path) -> str:
+    """The line preflight prints for a stack file the program refuses (exit 2)."""
+    result = subprocess.run([sys.executable, "-m", "preflight", "--stack", "test", "--config-file", str(stack_file)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    [line] = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("- aws-backups:")]
+    return line
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +75,10 @@ def projects(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("stack", "profile"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
-def test_a_first_preview_gives_the_verdicts_of_preflight(projects, stack, profile):
+def test_a_first_preview_gives_the_verdicts_of_preflight(projects, preflight, stack, profile):
     result, engine = projects[stack].with_policies("preview", profile)
     assert engine, "the engine reported no policy event: nothing compared"
-    assert engine == preflight_verdicts(stack, profile)
+    assert engine == preflight.verdicts(stack, profile)
     # The CLI fails the preview exactly when a mandatory policy is violated, as preflight's exit status says.
     blocked = any(verdict.level == "mandatory" for verdict in engine)
     assert result.returncode == (1 if blocked else 0), result.stdout[-3000:] + result.stderr[-3000:]
@@ -55,12 +94,35 @@ def deployed(projects):
     return projects
 
 
-@pytest.mark.parametrize(("stack", "profile"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
-def test_the_next_preview_after_up_gives_the_verdicts_of_preflight_up(deployed, stack, profile):
+# After up: each stack under its own profile and under baseline (the first preview covers every profile).
+AFTER_UP = [("dev", "dev"), ("dev", "baseline"), ("prod", "sec-17a-4"), ("prod", "baseline")]
+
+
+@pytest.mark.parametrize(("stack", "profile"), AFTER_UP, ids=[f"{s}-{p}" for s, p in AFTER_UP])
+def test_the_next_preview_after_up_gives_the_verdicts_of_preflight_up(deployed, preflight, stack, profile):
     """The engine's AnalyzeStack now gets the state the provider read back; preflight --up models the same."""
     _, engine = deployed[stack].with_policies("preview", profile)
-    assert engine == preflight_verdicts(stack, profile, "--up")
-    assert engine == preflight_verdicts(stack, profile), "after up, no verdict appears or disappears"
+    assert engine == preflight.verdicts(stack, profile, up=True)
+    assert engine == preflight.verdicts(stack, profile), "after up, no verdict appears or disappears"
+
+
+@pytest.mark.parametrize("name", sorted(STACK_FILES))
+def test_the_test_stacks_get_the_verdicts_of_preflight(tmp_path, preflight, name):
+    if missing := engine_missing():
+        pytest.fail(missing)
+    project = Project(tmp_path, "test", STACKS / f"{name}.yaml")
+    _, engine = project.with_policies("preview", STACK_FILES[name])
+    assert engine == preflight.verdicts("test", STACK_FILES[name], stack_file=STACKS / f"{name}.yaml")
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_a_stack_the_program_refuses_fails_the_engine_with_preflights_line(tmp_path, name):
+    if missing := engine_missing():
+        pytest.fail(missing)
+    project = Project(tmp_path, "test", STACKS / f"{name}.yaml")
+    result, _ = project.with_policies("preview", "baseline")
+    assert result.returncode != 0
+    assert preflight_refusal(STACKS / f"{name}.yaml") in result.stdout, result.stdout[-3000:]
 
 
 # -- what the engine does with an edit -------------------------------------------------------------------------
