@@ -33,6 +33,7 @@ FACTS_FILE = Path(__file__).parent / "data" / "aws_provider_facts.json"
 # The engine's sentinel for a value unknown during preview (any kind of value is sent as this string).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"  # a provider configured without a region (preflight's mocks, the model provider)
 AWS_PACKAGE = "aws:"
 # Placeholders the facts use for values AWS mints.
 OPAQUE = "<string>"
@@ -259,24 +260,24 @@ class EngineModel:
                 fill_absent(outputs, path, UNKNOWN)
             return "", outputs
         region = checked.get("region") if isinstance(checked.get("region"), str) else self.default_region
-        resource_id = self._resource_id(facts, name, outputs, region)
         values = {"partition": partition_of(region), "region": region or "", "account": self.account_id,
-                  "id": resource_id, "name": str(outputs.get(facts.name_property, ""))}
+                  "name": str(outputs.get(facts.name_property, ""))}
+        resource_id = self._resource_id(facts, name, outputs, values)
+        values["id"] = resource_id
         for path in _by_depth(facts.read_back):
             fill_absent(outputs, path, self._render(facts.read_back[path], values, outputs, f"{type_}/{name}/{path}"))
         if not facts.documented and "arn" in output_names(type_):
             fill_absent(outputs, "arn", self._render(_generic_arn(type_), values, outputs, name))
         return resource_id, outputs
 
-    def _resource_id(self, facts: TypeFacts, name: str, outputs: Mapping[str, Any], region: str | None) -> str:
+    def _resource_id(self, facts: TypeFacts, name: str, outputs: Mapping[str, Any], values: Mapping[str, str]) -> str:
+        """The id the provider gives the resource: its facts' template, or its name, or one AWS mints."""
         template = facts.id_template
         if template is None or "<generated>" in template:
             named = outputs.get(facts.name_property)
             if template is None and isinstance(named, str) and named:
                 return named
             return f"{_digest(facts.token, name)[:8]}-{_digest(name)[:4]}"
-        values = {"partition": partition_of(region), "region": region or "", "account": self.account_id,
-                  "name": str(outputs.get(facts.name_property, ""))}
         return self._render(template, values, outputs, name)
 
     def _render(self, value: Any, values: Mapping[str, str], outputs: Mapping[str, Any], seed: str) -> Any:

@@ -14,9 +14,7 @@ from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
-from preflight.engine_model import ACCOUNT_ID, EngineModel, invoke
-
-DEFAULT_REGION = "us-east-1"
+from preflight.engine_model import ACCOUNT_ID, DEFAULT_REGION, EngineModel, invoke
 
 __all__ = ["ACCOUNT_ID", "DEFAULT_REGION", "PreflightMocks"]
 

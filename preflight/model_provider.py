@@ -23,9 +23,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
-from preflight.engine_model import AWS_PACKAGE, EngineModel, ProviderFacts, invoke, load_facts
-
-DEFAULT_REGION = "us-east-1"
+from preflight.engine_model import AWS_PACKAGE, DEFAULT_REGION, EngineModel, ProviderFacts, invoke, load_facts
 
 
 def _dict(message: struct_pb2.Struct) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def new_monitor(settings: StackSettings, *, preview: bool, shape: str = "engine"
     if version:
         providers["aws"] = default_provider(settings.stack, settings.project, "aws", version, settings.config)
     mocks = PreflightMocks(preview=preview, region=settings.region)
-    return RecordingMonitor(mocks, mocks.model, providers, shape=shape)
+    return RecordingMonitor(mocks, providers, shape=shape)
 
 
 def run_under_mocks(

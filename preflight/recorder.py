@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from pulumi.runtime.proto import resource_pb2
 
-from preflight.engine_model import EngineModel, without_nulls
+from preflight.engine_model import without_nulls
+from preflight.mocks import PreflightMocks
 from preflight.pack_client import AnalyzedResource, ProviderRef
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -74,17 +75,16 @@ class RecordingMonitor(MockMonitor):
     """Records each registration in order; `analyzed_resources()` gives the program's resources as the engine
     knows them.
 
-    `mocks` create resources (they answer the program with the outputs the engine would give it) and `model`
-    checks their inputs first, as the provider's Check does. `default_providers` maps a package name (`aws`) to
-    the provider its resources get when they name none. `on_record`, if given, gets each resource as it registers
-    (from the SDK's threads), as the engine hands each registration to the analyzers. `shape` is what the pack
-    is sent (SHAPES).
+    `mocks` check each resource's inputs first, as the provider's Check does (their engine model), then create
+    it (they answer the program with the outputs the engine would give it). `default_providers` maps a package
+    name (`aws`) to the provider its resources get when they name none. `on_record`, if given, gets each resource
+    as it registers (from the SDK's threads), as the engine hands each registration to the analyzers. `shape` is
+    what the pack is sent (SHAPES).
     """
 
-    def __init__(self, mocks: Mocks, model: EngineModel, default_providers: dict[str, ProviderRef],
+    def __init__(self, mocks: PreflightMocks, default_providers: dict[str, ProviderRef],
                  on_record: Callable[[RecordedResource], None] | None = None, shape: str = "engine") -> None:
         super().__init__(mocks)
-        self.model = model
         self.default_providers = default_providers
         self.on_record = on_record
         self.shape = shape
@@ -100,7 +100,8 @@ class RecordingMonitor(MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         program_inputs = _as_analyzer_sees_it(json_format.MessageToDict(request.object))
         provider = self._provider(request)
-        checked = (self.model.check(request.type, request.name, program_inputs, provider.properties if provider else {})
+        provider_config = provider.properties if provider else {}
+        checked = (self.mocks.model.check(request.type, request.name, program_inputs, provider_config)
                    if request.custom else without_nulls(program_inputs))
         resource_id, outputs = self.mocks.new_resource(MockResourceArgs(
             typ=request.type, name=request.name, inputs=checked, provider=request.provider, custom=request.custom))
