@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.common import child_options, physical_name
+from components.common import child_options
 from components.config.plan import PlanConfig, RuleConfig, SelectionConfig, TagConditionsConfig
 from components.config.resource_types import resource_type_arn_wildcard
 from components.stack_context import StackContext
@@ -36,10 +36,10 @@ class BackupPlan(pulumi.ComponentResource):
         self.region = config.region or context.default_region
         self._context = context
         self._vaults = vaults
-        plan_name = physical_name(context.name_prefix, config.name)
+        plan_name = config.physical_name(context.name_prefix)
         tags = {**context.tags, "backup-plan": config.name}
 
-        self.role_arn = config.iam_role_arn or self._create_role(plan_name, tags)
+        self.role_arn = config.iam_role_arn or self._create_role(plan_name, config.role_name(context.name_prefix), tags)
         used_vaults = [vaults[name] for name in self._vault_names(config)]
         self.plan = aws.backup.Plan(
             config.name,
@@ -95,10 +95,10 @@ class BackupPlan(pulumi.ComponentResource):
         """The vault's ARN from known parts (its region and AWS name), carrying the dependency on the vault."""
         return self._context.arn("backup", vault.region, pulumi.Output.concat("backup-vault:", vault.vault.name))
 
-    def _create_role(self, plan_name: str, tags: dict[str, str]) -> pulumi.Output[str]:
+    def _create_role(self, plan_name: str, role_name: str, tags: dict[str, str]) -> pulumi.Output[str]:
         role = aws.iam.Role(
             plan_name,
-            name=f"{plan_name}-backup",
+            name=role_name,
             description=f"Assumed by AWS Backup to run backup plan {plan_name} and restore its recovery points",
             assume_role_policy=pulumi.Output.json_dumps(
                 {

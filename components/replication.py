@@ -16,15 +16,15 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from compliance import facts
 
 from components.common import child_options, data_options, physical_name
 from components.config.replication import ReplicationConfig, ReplicationRuleConfig
 from components.stack_context import StackContext
 
 TYPE_TOKEN = "aws-backups:s3:ReplicatedBucket"
-# S3 Replication Time Control: 99.99% of objects within 15 minutes; metrics use the same threshold.
-RTC_MINUTES = 15
-LATENCY_ALARM_SECONDS = RTC_MINUTES * 60
+# S3 Replication Time Control: 99.99% of objects within facts.RTC_MINUTES; the metrics and the latency alarm use the
+# same threshold.
 
 
 @dataclass(frozen=True)
@@ -163,12 +163,12 @@ def replication_rule(
         "bucket": bucket_arn,
         "storage_class": storage_class,
         "encryption_configuration": {"replica_kms_key_id": destination.replica_key_id},
-        "metrics": {"status": "Enabled", "event_threshold": {"minutes": RTC_MINUTES}}
+        "metrics": {"status": "Enabled", "event_threshold": {"minutes": facts.RTC_MINUTES}}
         if rule.metrics
         else {"status": "Disabled"},
     }
     if rule.replication_time_control:
-        target["replication_time"] = {"status": "Enabled", "time": {"minutes": RTC_MINUTES}}
+        target["replication_time"] = {"status": "Enabled", "time": {"minutes": facts.RTC_MINUTES}}
     if destination.account_id is not None:
         target["account"] = destination.account_id
         target["access_control_translation"] = {"owner": "Destination"}
@@ -286,7 +286,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
             f"{logical}-key",
             description=f"Encrypts S3 bucket {name} ({role} of replication {self._config.name})",
             enable_key_rotation=True,
-            deletion_window_in_days=30,
+            deletion_window_in_days=facts.KMS_DELETION_WINDOW_DAYS[1],  # the longest: time to notice
             region=region,
             tags=tags,
             opts=key_options,
@@ -464,7 +464,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
             dimensions = {"SourceBucket": source.name, "DestinationBucket": replica.name, "RuleId": rule.id}
             for suffix, metric, statistic, threshold in (
                 ("failed", "OperationsFailedReplication", "Sum", 0),
-                ("latency", "ReplicationLatency", "Maximum", LATENCY_ALARM_SECONDS),
+                ("latency", "ReplicationLatency", "Maximum", facts.RTC_MINUTES * 60),
             ):
                 aws.cloudwatch.MetricAlarm(
                     f"{self._config.name}-{rule.id}-{suffix}",

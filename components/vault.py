@@ -6,6 +6,7 @@ import json
 
 import pulumi
 import pulumi_aws as aws
+from compliance import facts
 
 from components.common import child_options, data_options, physical_name
 from components.config.vault import AccessPolicyConfig, NotificationsConfig, VaultConfig
@@ -24,7 +25,6 @@ BACKUP_KEY_ACTIONS = [
     "kms:DescribeKey",
     "kms:CreateGrant",
 ]
-KEY_DELETION_WINDOW_DAYS = 30  # the longest AWS allows: time to notice and cancel a scheduled key deletion
 # What CloudWatch needs on the key of an encrypted topic to publish alarms to it (SNS Developer Guide, "Enable
 # compatibility between event sources from AWS services and encrypted topics").
 ALARM_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -112,7 +112,8 @@ class BackupVault(pulumi.ComponentResource):
             description=f"Encrypts the recovery points of backup vault {self.vault_name}",
             region=self.region,
             enable_key_rotation=True,
-            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+            # The longest AWS allows: time to notice and cancel a scheduled key deletion.
+            deletion_window_in_days=facts.KMS_DELETION_WINDOW_DAYS[1],
             policy=pulumi.Output.json_dumps(self._key_policy(with_notifications=config.notifications is not None)),
             tags=tags,
             opts=data_options(self, self._context.production),

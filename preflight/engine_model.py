@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance import facts as aws_facts  # `facts` here are the provider's (TypeFacts)
+
 from preflight.aws_sdk import input_names, output_names
 
 FACTS_FILE = Path(__file__).parent / "data" / "aws_provider_facts.json"
-# The engine's sentinel for a value unknown during preview (any kind of value is sent as this string).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"  # a provider configured without a region (preflight's mocks, the model provider)
 AWS_PACKAGE = "aws:"
@@ -39,15 +39,6 @@ AWS_PACKAGE = "aws:"
 OPAQUE = "<string>"
 DEFAULT_POLICY = "<policy>"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
-
-
-def partition_of(region: str | None) -> str:
-    """The AWS partition a region belongs to (as getPartition answers for the provider's region)."""
-    if region and region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region and region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
 
 
 def dns_suffix_of(partition: str) -> str:
@@ -63,7 +54,7 @@ def invoke(token: str, args: Mapping[str, Any], provider_region: str, account_id
     """The provider's answer to an invoke; None for one the model does not answer. The partition is that of the
     provider's own region (getPartition)."""
     region = args.get("region") if isinstance(args.get("region"), str) else provider_region
-    partition = partition_of(provider_region)
+    partition = aws_facts.partition_of(provider_region)
     if token == INVOKES[0]:
         return {"accountId": account_id, "arn": f"arn:{partition}:iam::{account_id}:user/preflight", "id": account_id,
                 "userId": "AIDAPREFLIGHT"}
@@ -73,7 +64,7 @@ def invoke(token: str, args: Mapping[str, Any], provider_region: str, account_id
                 "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
     if token == INVOKES[2]:
         return {"region": region, "name": region, "id": region,
-                "endpoint": f"ec2.{region}.{dns_suffix_of(partition_of(region))}", "description": region}
+                "endpoint": f"ec2.{region}.{dns_suffix_of(aws_facts.partition_of(region))}", "description": region}
     return None
 
 
@@ -195,7 +186,7 @@ def _contains_unknown(value: Any) -> bool:
         return any(_contains_unknown(v) for v in value.values())
     if isinstance(value, list):
         return any(_contains_unknown(v) for v in value)
-    return value == UNKNOWN
+    return value == aws_facts.UNKNOWN_STRING
 
 
 def _tags_all(tags: Any, provider: Mapping[str, Any]) -> Any:
@@ -204,7 +195,7 @@ def _tags_all(tags: Any, provider: Mapping[str, Any]) -> Any:
     defaults = _provider_object(provider.get("defaultTags")) or {}
     ignore = _provider_object(provider.get("ignoreTags")) or {}
     if _contains_unknown(tags) or _contains_unknown(defaults) or _contains_unknown(ignore):
-        return UNKNOWN
+        return aws_facts.UNKNOWN_STRING
     merged = {**(defaults.get("tags") or {} if isinstance(defaults, dict) else {}),
               **(tags if isinstance(tags, dict) else {})}
     keys = set(ignore.get("keys") or []) if isinstance(ignore, dict) else set()
@@ -257,10 +248,10 @@ class EngineModel:
             fill_absent(outputs, path, facts.defaults[path])
         if self.preview:
             for path in _by_depth(facts.computed):
-                fill_absent(outputs, path, UNKNOWN)
+                fill_absent(outputs, path, aws_facts.UNKNOWN_STRING)
             return "", outputs
         region = checked.get("region") if isinstance(checked.get("region"), str) else self.default_region
-        values = {"partition": partition_of(region), "region": region or "", "account": self.account_id,
+        values = {"partition": aws_facts.partition_of(region), "region": region or "", "account": self.account_id,
                   "name": str(outputs.get(facts.name_property, ""))}
         resource_id = self._resource_id(facts, name, outputs, values)
         values["id"] = resource_id

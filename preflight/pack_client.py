@@ -26,8 +26,6 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-# The engine's sentinel for a string that is unknown during preview (pulumi_policy/proxy.py).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # The SDK writes this prefix when a policy read an unknown value and could not give its verdict.
 COULD_NOT_RUN_PREFIX = "can't run policy"
 # This pack's own verdict in that case, at the policy's level (policies/compliance/spec.py, cannot_judge).

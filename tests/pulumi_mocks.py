@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from compliance.facts import UNKNOWN_STRING as UNKNOWN
 
 from preflight.mocks import ACCOUNT_ID
-from preflight.pack_client import UNKNOWN
 from preflight.program import new_monitor, run_under_mocks
 from preflight.recorder import STACK_TYPE, RecordedResource
 from preflight.stack_files import StackSettings, _as_config_string, read_stack

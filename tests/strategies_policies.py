@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance.facts import UNKNOWN_SENTINELS
 from compliance.registry import SPECS
-from compliance.resources import KIND_OF_TOKEN, UNKNOWN_SENTINELS, is_unknown, kind_of
+from compliance.resources import KIND_OF_TOKEN, is_unknown, kind_of
 from hypothesis import strategies as st
 
 from preflight.engine_model import EngineModel

@@ -68,7 +68,7 @@ def test_unknown_stack_names_the_stacks_there_are():
 @pytest.mark.parametrize(("overrides", "expected"), [
     ({"aws-backups:plans": [{"name": "p", "vault": "primary", "rules": [{"preset": "daily", "deleteAfterDays": 0}],
                              "selections": [{"name": "s", "resources": ["*"]}]}]},
-     ["aws-backups:plans[0].rules[0].deleteAfterDays: 0 is below the minimum"]),
+     ["aws-backups:plans[0].rules[0].deleteAfterDays: 0 is outside the days AWS Backup accepts"]),
     ({"aws-backups:vaults": "[{not json"}, ["aws-backups:vaults: is not valid JSON"]),
     ({"aws-backups:production": "maybe"}, ["aws-backups:production: 'maybe'"]),
     ({"aws-backups:retentionDays": 35}, ["aws-backups:retentionDays: is not a known key"]),

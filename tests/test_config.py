@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pulumi
 import pytest
+from compliance.facts import schedule_problem
 
 from components.config import ConfigError, load_stack_config, running_program_config
 from components.config.loader import key_path
 from components.config.presets import PRESETS
 from components.config.resource_types import RESOURCE_TYPES, resource_type_arn_wildcard
-from components.config.schedule import schedule_problem
 
 VAULT = {"name": "main"}
 SELECTION = {"name": "tagged", "resourceTypes": ["EBS"]}
@@ -137,11 +137,11 @@ def test_valid_schedules(expression):
 @pytest.mark.parametrize(
     ("expression", "reason"),
     [
-        ("rate(1 day)", "not an AWS cron expression"),
+        ("rate(1 day)", "not an AWS Backup cron expression"),
         ("cron(0 5 * * *)", "6 required"),
         ("cron(0 5 * * * *)", "question mark"),
-        ("cron(0,30 5 * * ? *)", "more than once an hour"),
-        ("cron(*/10 * * * ? *)", "more than once an hour"),
+        ("cron(0,30 5 * * ? *)", "30 minutes apart"),
+        ("cron(*/10 * * * ? *)", "10 minutes apart"),
         ("cron(0 25 * * ? *)", "Invalid hour"),
     ],
 )

@@ -32,18 +32,20 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "delete before cold storage + 90",
         [(("aws-backups:plans", 0, "rules", 1, "deleteAfterDays"), 100)],
-        "aws-backups:plans[0].rules[1].deleteAfterDays: 100 is less than 90 days after coldStorageAfterDays 30 "
-        "(allowed: 120 or more; a recovery point stays at least 90 days in cold storage)",
+        "aws-backups:plans[0].rules[1].deleteAfterDays: 100 is less than 90 days after the move to cold storage "
+        "at day 30 (allowed: 120 or more: a point stays at least 90 days in cold storage; API_Lifecycle)",
     ),
     (
         "delete after below 1",
         [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 0)],
-        "aws-backups:plans[0].rules[0].deleteAfterDays: 0 is below the minimum (allowed: 1 or more)",
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 0 is outside the days AWS Backup accepts (allowed: 1 to "
+        "36500 days)",
     ),
     (
         "delete after above 36500",
         [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 36501)],
-        "aws-backups:plans[0].rules[0].deleteAfterDays: 36501 is above the maximum (allowed: at most 36500)",
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 36501 is outside the days AWS Backup accepts (allowed: 1 "
+        "to 36500 days)",
     ),
     (
         "unknown preset",
@@ -54,26 +56,28 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "five-field cron",
         [(("aws-backups:plans", 0, "rules", 0, "schedule"), "cron(0 5 * * ?)")],
-        "aws-backups:plans[0].rules[0].schedule: 'cron(0 5 * * ?)' is not a valid AWS cron expression: Incorrect "
-        "number of values in '0 5 * * ?'. 6 required, 5 provided. (allowed: 6 fields, one of "
-        "day-of-month/day-of-week '?')",
+        "aws-backups:plans[0].rules[0].schedule: 'cron(0 5 * * ?)' is not an AWS Backup cron expression: "
+        "Incorrect number of values in '0 5 * * ?'. 6 required, 5 provided (allowed: cron(minute hour "
+        "day-of-month month day-of-week year), one day field '?', e.g. cron(0 5 ? * * *))",
     ),
     (
         "schedule not cron",
         [(("aws-backups:plans", 0, "rules", 0, "schedule"), "rate(12 hours)")],
-        "aws-backups:plans[0].rules[0].schedule: 'rate(12 hours)' is not an AWS cron expression (allowed: "
-        "cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>))",
+        "aws-backups:plans[0].rules[0].schedule: 'rate(12 hours)' is not an AWS Backup cron expression: it is not "
+        "cron(...) around six fields (allowed: cron(minute hour day-of-month month day-of-week year), one day "
+        "field '?', e.g. cron(0 5 ? * * *))",
     ),
     (
         "backups less than 60 minutes apart",
         [(("aws-backups:plans", 0, "rules", 0, "schedule"), "cron(0/30 * * * ? *)")],
-        "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * * * ? *)' runs more than once an hour (allowed: a "
-        "single minute value, backups at least 60 minutes apart)",
+        "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * * * ? *)' runs 30 minutes apart (allowed: backups "
+        "at least 60 minutes apart)",
     ),
     (
         "start window under 60 minutes",
         [(("aws-backups:plans", 0, "rules", 0, "startWindowMinutes"), 30)],
-        "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is below the minimum (allowed: 60 or more)",
+        "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is shorter than AWS Backup's start window (allowed: "
+        "60 minutes or more)",
     ),
     (
         "unknown time zone",
@@ -107,8 +111,8 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
             (("aws-backups:plans", 0, "rules", 1, "continuousBackup"), True),
             (("aws-backups:plans", 0, "rules", 1, "deleteAfterDays"), 120),
         ],
-        "aws-backups:plans[0].rules[1].coldStorageAfterDays: 30 is not allowed with continuousBackup (allowed: omit "
-        "it; point-in-time recovery has no cold storage)",
+        "aws-backups:plans[0].rules[1].coldStorageAfterDays: 30 is not allowed with continuous backup (allowed: "
+        "none; point-in-time recovery has no cold storage)",
     ),
     (
         "continuous backup kept over 35 days",
@@ -116,8 +120,8 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
             (("aws-backups:plans", 0, "rules", 0, "continuousBackup"), True),
             (("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), 36),
         ],
-        "aws-backups:plans[0].rules[0].deleteAfterDays: 36 is outside continuous backup's retention (allowed: "
-        "1..35 days)",
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 36 is outside what continuous backup keeps (allowed: 1 to "
+        "35 days, and required; keep longer retention in a snapshot rule)",
     ),
     (
         "lock min above max",
@@ -137,7 +141,8 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
             (("aws-backups:vaults", 0, "lock", "mode"), "compliance"),
             (("aws-backups:vaults", 0, "lock", "changeableForDays"), 1),
         ],
-        "aws-backups:vaults[0].lock.changeableForDays: 1 is below the minimum (allowed: 3 or more)",
+        "aws-backups:vaults[0].lock.changeableForDays: 1 is shorter than the lock's cooling-off (allowed: 3 days "
+        "or more, the 72 hours before a compliance-mode lock is permanent)",
     ),
     (
         "unknown lock mode",
@@ -165,19 +170,21 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "unknown namespace key",
         [(("aws-backups:vault",), [])],
-        "aws-backups:vault: is not a known key (allowed: production, namePrefix, tags, vaults, plans, replication, "
-        "regionSettings)",
+        "aws-backups:vault: is not a known key (allowed: production, namePrefix, tags, vaults, plans, "
+        "replication, regionSettings, newRegions)",
     ),
     (
         "invalid vault name",
         [(("aws-backups:vaults", 1, "name"), "dr vault")],
-        "aws-backups:vaults[1].name: 'dr vault' does not have the required form (allowed: ^[a-zA-Z0-9\\-\\_]{2,50}$)",
+        "aws-backups:vaults[1].name: 'dr vault' makes 'aws-backups-dev-dr vault', which is not a valid backup vault "
+        "name: it has ' ' (allowed: 2 to 50 letters, digits, '-' or '_'; API_CreateBackupVault)",
     ),
     (
         "physical name too long",
         [(("aws-backups:vaults", 1, "name"), "d" * 40)],
-        f"aws-backups:vaults[1].name: '{'d' * 40}' makes the AWS name 'aws-backups-dev-{'d' * 40}' (56 characters) "
-        "too long (allowed: at most 50 with the namePrefix; pattern ^[a-zA-Z0-9\\-\\_]{2,50}$)",
+        "aws-backups:vaults[1].name: 'dddddddddddddddddddddddddddddddddddddddd' makes "
+        "'aws-backups-dev-dddddddddddddddddddddddddddddddddddddddd', which is not a valid backup vault name: it "
+        "has 56 characters (allowed: 2 to 50 letters, digits, '-' or '_'; API_CreateBackupVault)",
     ),
     (
         "plan without selections",
@@ -220,8 +227,8 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "retention not a whole number",
         [(("aws-backups:plans", 0, "rules", 0, "deleteAfterDays"), "forever")],
-        "aws-backups:plans[0].rules[0].deleteAfterDays: 'forever' is not valid (allowed: a whole number from 1 to "
-        "36500)",
+        "aws-backups:plans[0].rules[0].deleteAfterDays: 'forever' is not valid (allowed: a whole number of days, "
+        "1 to 36500)",
     ),
     (
         "lock mode left out",
@@ -231,7 +238,7 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
     (
         "selection name left out",
         [(("aws-backups:plans", 0, "selections", 0, "name"), None)],
-        "aws-backups:plans[0].selections[0].name: is required (required: text matching ^[a-zA-Z0-9\\-\\_\\.]{1,50}$)",
+        "aws-backups:plans[0].selections[0].name: is required (required: 1 to 50 letters, digits, '-', '_' or '.')",
     ),
     (
         "archive opt-in without cold storage",

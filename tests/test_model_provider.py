@@ -8,11 +8,12 @@ import sys
 
 import grpc
 import pytest
+from compliance.facts import UNKNOWN_STRING as UNKNOWN
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi_mocks import ROOT
 
-from preflight.engine_model import UNKNOWN, load_facts
+from preflight.engine_model import load_facts
 
 VAULT_URN = "urn:pulumi:prod::aws-backups::aws-backups:backup:Vault$aws:backup/vault:Vault::primary"
 LOCK_URN = ("urn:pulumi:prod::aws-backups::aws-backups:backup:Vault$"

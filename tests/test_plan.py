@@ -112,7 +112,8 @@ def test_selections(resources):
     assert by_type.property_dependencies["planId"] == [plan.urn]
     assert by_type.inputs["iamRoleArn"] == f"arn:aws:iam::{ACCOUNT_ID}:role/acme-everything-backup"
     assert by_type.property_dependencies["iamRoleArn"] == [one(resources, "aws:iam/role:Role").urn]
-    assert by_type.inputs["resources"] == ["arn:aws:ec2:*:*:instance/*", "arn:aws:dynamodb:*:*:table/*"]
+    assert by_type.inputs["resources"] == ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*",
+                                           "arn:aws:dynamodb:*:*:table/*"]
     assert by_type.inputs["notResources"] == ["arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"]
     assert by_type.inputs["conditions"] == [
         {

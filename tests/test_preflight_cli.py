@@ -10,8 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from preflight.pack_client import UNKNOWN
+from compliance.facts import UNKNOWN_STRING as UNKNOWN
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from compliance.facts import UNKNOWN_STRING as UNKNOWN
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
 from preflight.mocks import ACCOUNT_ID, PreflightMocks
-from preflight.pack_client import UNKNOWN
 from preflight.program import ProgramError, run_program
 from preflight.recorder import RESOURCE_SIG, SIG_KEY, _as_analyzer_sees_it
 from preflight.stack_files import read_stack

@@ -47,30 +47,29 @@ def test_the_good_stack_passes_every_profile(profile):
 
 # Every AWS limit the program's config can express is refused by the program itself, with the key path.
 @pytest.mark.parametrize(("name", "message"), [
-    ("limit-cold-gap", "aws-backups:plans[0].rules[0].deleteAfterDays: 100 is less than 90 days after "
-                       "coldStorageAfterDays 30"),
-    ("limit-lifecycle-max", "aws-backups:plans[0].rules[0].deleteAfterDays: 40000 is above the maximum"),
-    ("limit-continuous", "aws-backups:plans[0].rules[0].deleteAfterDays: 40 is outside continuous backup's "
-                         "retention"),
-    ("limit-start-window", "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is below the minimum"),
-    ("limit-schedule", "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * ? * * *)' runs more than once an hour"),
-    ("limit-rule-name", "aws-backups:plans[0].rules[0].name: 'daily backup!' does not have the required form"),
-    ("limit-lock-cooling-off", "aws-backups:vaults[0].lock.changeableForDays: 2 is below the minimum"),
+    ("limit-cold-gap", "aws-backups:plans[0].rules[0].deleteAfterDays: 100 is less than 90 days after the move to "
+                       "cold storage at day 30"),
+    ("limit-lifecycle-max", "aws-backups:plans[0].rules[0].deleteAfterDays: 40000 is outside the days AWS Backup "
+                            "accepts (allowed: 1 to 36500 days)"),
+    ("limit-continuous", "aws-backups:plans[0].rules[0].deleteAfterDays: 40 is outside what continuous backup "
+                         "keeps"),
+    ("limit-start-window", "aws-backups:plans[0].rules[0].startWindowMinutes: 30 is shorter than AWS Backup's "
+                           "start window"),
+    ("limit-schedule", "aws-backups:plans[0].rules[0].schedule: 'cron(0/30 * ? * * *)' runs 30 minutes apart"),
+    ("limit-rule-name", "aws-backups:plans[0].rules[0].name: 'daily backup!' is not a valid backup rule name"),
+    ("limit-lock-cooling-off", "aws-backups:vaults[0].lock.changeableForDays: 2 is shorter than the lock's "
+                               "cooling-off"),
     ("limit-lock-bounds", "aws-backups:vaults[0].lock.minRetentionDays: 500 is above maxRetentionDays 400"),
     ("limit-retention-in-lock", "aws-backups:plans[0].rules[0].deleteAfterDays: 500 is outside the lock of vault "
                                 "main"),
+    ("limit-type-features", "aws-backups:plans[0].rules[0].coldStorageAfterDays: 30 does nothing: none of the types "
+                            "the plan selects (RDS) has cold storage"),
 ])
 def test_a_stack_breaking_an_aws_limit_is_refused_before_the_pack(name, message):
     result = preflight_file(name, "baseline")
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
-
-
-def test_a_stack_breaking_an_aws_limit_the_config_allows_is_blocked_by_the_pack():
-    result = preflight_file("limit-type-features", "baseline")
-    assert result.returncode == 1
-    assert "    [mandatory]  aws-backup-plan-check-type-features  (aws:backup/plan:Plan: main)\n" in result.stdout
 
 
 @pytest.mark.parametrize(("profile", "policy", "level", "code"), [

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from compliance.facts import UNKNOWN_STRING as UNKNOWN
 from conftest import STACKS
 from pulumi_mocks import ROOT
 
 from preflight.aws_sdk import output_path_problem
-from preflight.engine_model import FACTS_FILE, UNKNOWN, EngineModel, load_facts
+from preflight.engine_model import FACTS_FILE, EngineModel, load_facts
 
 DOCUMENT = json.loads(FACTS_FILE.read_text())
 TYPES = DOCUMENT["types"]

@@ -8,7 +8,7 @@ import json
 import pytest
 from input_names import unknown_input_names
 from pulumi.runtime.mocks import MockResourceArgs
-from pulumi_mocks import ACCOUNT_ID, ROOT, Recorded, of_type, one, run
+from pulumi_mocks import ACCOUNT_ID, ROOT, UNKNOWN, Recorded, of_type, one, run
 from test_replication_config import REPLICA_KEY, TOPIC, _with, good_item
 
 from components.config.replication import ReplicationConfig
@@ -20,7 +20,6 @@ PREFIX = "aws-backups-test"
 SOURCE, REPLICA = f"{PREFIX}-invoices", f"{PREFIX}-invoices-replica"
 SOURCE_ALIAS_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT_ID}:alias/{PREFIX}-invoices-source"
 REPLICA_ALIAS_ARN = f"arn:aws:kms:eu-central-1:{ACCOUNT_ID}:alias/{PREFIX}-invoices-replica"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 BUCKET = "aws:s3/bucket:Bucket"
 VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"

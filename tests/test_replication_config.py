@@ -221,13 +221,15 @@ BAD_ITEMS = [
     (
         "uppercase bucket name",
         _with("source.bucketName", "Acme-Docs"),
-        f"{P}.source.bucketName: 'Acme-Docs' does not have the required form",
+        f"{P}.source.bucketName: 'Acme-Docs' is not a valid S3 bucket name: it has 'AD' (allowed: lowercase letters, "
+        "digits, '.' and '-'; S3 bucket naming rules)",
     ),
     (
         "name too long for the role",
         _with("name", "a" * 37),
-        f"{P}.name: '{'a' * 37}' makes the replication role name 'aws-backups-test-{'a' * 37}-replication' (66 "
-        "characters) too long (allowed: at most 64 with the namePrefix)",
+        f"{P}.name: '{'a' * 37}' makes the replication role name 'aws-backups-test-{'a' * 37}-replication', which is "
+        "not a valid IAM role name: it has 66 characters (allowed: 1 to 64 letters, digits or '+=,.@_-'; IAM "
+        "API_CreateRole)",
     ),
     ("no rules", _with("rules", []), f"{P}.rules: [] has too few items (allowed: at least 1)"),
     ("negative priority", _with("rules.0.priority", -1), f"{P}.rules[0].priority: -1 is below the minimum"),
@@ -269,13 +271,19 @@ def test_alarm_vault_with_its_topic_in_another_region():
     ]
 
 
-def test_a_derived_bucket_name_s3_would_refuse():
+def test_a_derived_bucket_name_s3_would_refuse_names_the_key_that_made_it():
+    """A prefix with capitals: every derived name is refused, so the prefix is named, once; a name whose own part
+    breaks a rule (a reserved suffix) names the item's `name`."""
     config = stack_config(good_item(), **{"aws-backups:namePrefix": "Team-X"})
     assert problems_of(config) == [
-        f"{P}.name: 'invoices' makes the bucket name {name!r}, which S3 refuses (allowed: a shorter name or a "
-        "lowercase namePrefix so that it matches ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$, or an explicit bucketName)"
-        for name in ("Team-X-invoices", "Team-X-invoices-replica")
-    ]
+        "aws-backups:namePrefix: 'Team-X' makes the bucket name 'Team-X-invoices' of aws-backups:replication, which "
+        "is not a valid S3 bucket name: it has 'TX' (allowed: lowercase letters, digits, '.' and '-'; S3 bucket "
+        "naming rules)"]
+    config = stack_config(_with("name", "docs--ol-s3"))
+    assert problems_of(config) == [
+        f"{P}.name: 'docs--ol-s3' makes the bucket name 'aws-backups-test-docs--ol-s3', which is not a valid S3 "
+        "bucket name: it ends with the reserved suffix --ol-s3 (allowed: no name ending with -s3alias, --ol-s3, "
+        ".mrap, --x-s3, --table-s3; S3 bucket naming rules)"]
 
 
 def test_duplicate_item_names():

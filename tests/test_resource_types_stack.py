@@ -58,20 +58,35 @@ EVERY_TYPE = config([plan_using_strengths(name) for name in TABLE.type_names],
 # --- config -----------------------------------------------------------------------------------------------------
 
 
+PARTITION_REGIONS = {"aws": REGION, "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
+
+
 def _in_partition(arn: str, partition: str) -> str:
-    region = {"aws": REGION, "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}[partition]
-    return re.sub(r"^arn:aws:([^:]+):[^:]+:", rf"arn:{partition}:\1:{region}:", arn)
+    return re.sub(r"^arn:aws:([^:]+):[^:]+:", rf"arn:{partition}:\1:{PARTITION_REGIONS[partition]}:", arn)
 
 
+def _daily_plan(selections: list[dict]) -> dict:
+    return {"name": "p", "vault": "main", "rules": [{"preset": "daily"}], "selections": selections}
+
+
+@pytest.mark.parametrize("partition", TABLE.partitions)
 @pytest.mark.parametrize("type_name", TABLE.type_names)
-def test_config_selects_each_type_by_name_and_by_arn_in_every_partition(type_name):
+def test_config_selects_each_type_by_name_and_by_arn_in_its_stack_s_partition(type_name, partition):
     kind = TABLE.resource_type(type_name)
-    arns = [_in_partition(kind.arn_example, p) for p in TABLE.partitions] + [kind.selection_pattern("aws-us-gov")]
-    plan = {**plan_using_strengths(type_name), "selections": [
-        {"name": "by-type", "resourceTypes": [type_name]}, {"name": "by-arn", "resources": arns}]}
-    loaded = load_stack_config(config([plan], []), "dev")
+    arns = [_in_partition(kind.arn_example, partition), kind.selection_pattern(partition)]
+    plan = _daily_plan([{"name": "by-type", "resourceTypes": [type_name]}, {"name": "by-arn", "resources": arns}])
+    loaded = load_stack_config({**config([plan], []), "aws:region": PARTITION_REGIONS[partition]}, "dev")
     assert loaded.plans[0].selections[1].resources == arns
     assert loaded.selected_resource_types() == [type_name]
+
+
+def test_a_selection_arn_of_another_partition_is_refused():
+    arn = _in_partition(TABLE.resource_type("EBS").arn_example, "aws-us-gov")
+    with pytest.raises(ConfigError) as raised:
+        load_stack_config(config([_daily_plan([{"name": "by-arn", "resources": [arn]}])], []), "dev")
+    assert raised.value.problems == [
+        f"aws-backups:plans[0].selections[0].resources[0]: {arn!r} is in partition aws-us-gov, and this stack "
+        f"deploys to partition aws (allowed: arn:aws:...)"]
 
 
 @pytest.mark.parametrize("type_name", TABLE.type_names)

@@ -106,14 +106,6 @@ def test_unknown_types_and_features_are_errors_not_false():
         TABLE.resource_type("Ec2")
 
 
-@pytest.mark.parametrize(
-    ("region", "partition"),
-    [("us-east-1", "aws"), ("eu-central-2", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-northwest-1", "aws-cn")],
-)
-def test_partition_of_region(region, partition):
-    assert TABLE.partition_of_region(region) == partition
-
-
 # --- per type: ARNs AWS Backup accepts in a selection, in every partition, with wildcards ------------------------
 
 ACCEPTED = {

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from compliance import facts
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
+
+from components.config.regions import KNOWN_REGIONS, NEWER_REGION
 
 # `pulumi config set --path KEY 1234` stores digits as a number and `true`/`false` as booleans unless `--type
 # string` is given (pulumi `sdk/go/common/resource/config/object.go`, coerce; a value with a leading zero stays
@@ -38,9 +43,23 @@ def _account_id_as_typed(value: object) -> object:
                      f"digits, as text)")
 
 
+def checked(rule: Callable[[Any], str | None], allowed: str) -> tuple[FieldInfo, AfterValidator]:
+    """The metadata of a type checked by one of AWS's rules in `compliance.facts` (the pack calls the same
+    function): `rule` returns why AWS refuses the value, or None; pass a lambda that reads `facts.<rule>` at call
+    time. `allowed` says what the key takes when it is missing. Use as `Annotated[int, *checked(...)]`."""
+
+    def validate(value: Any) -> Any:
+        if (problem := rule(value)) is not None:
+            raise ValueError(problem)
+        return value
+
+    return Field(description=allowed), AfterValidator(validate)
+
+
 # Free text (tag values, condition values): a number or boolean is taken as the text typed.
 Text = Annotated[str, BeforeValidator(_as_typed)]
-TagMap = dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[Text, Field(max_length=256)]]
+TagMap = dict[Annotated[str, Field(min_length=1, max_length=facts.MAX_TAG_KEY)],
+              Annotated[Text, Field(max_length=facts.MAX_TAG_VALUE)]]
 AccountId = Annotated[str, Field(pattern=r"^\d{12}$"), BeforeValidator(_account_id_as_typed)]
 
 
@@ -60,9 +79,31 @@ def within(prefix: tuple[str | int, ...], problems: list[Problem]) -> list[Probl
     return [Problem((*prefix, *p.path), p.value, p.message) for p in problems]
 
 
-# Shapes shared by several sections. Partitions: aws, aws-us-gov, aws-cn, aws-iso*.
-Arn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$")]
-Region = Annotated[str, Field(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+# Regions and the regions inside ARNs are judged against the regions pulumi-aws knows and the stack's partition,
+# which the loader passes in the validation context ({"regions": ..., "partition": ...}).
+def _region_context(info: ValidationInfo) -> tuple[frozenset[str], str | None]:
+    context = info.context or {}
+    return context.get("regions", KNOWN_REGIONS), context.get("partition")
+
+
+def _known_region(value: str, info: ValidationInfo) -> str:
+    regions, partition = _region_context(info)
+    if (problem := facts.region_problem(value, regions, partition, also=NEWER_REGION)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def arn_in_known_region(value: str, info: ValidationInfo) -> str:
+    regions, partition = _region_context(info)
+    if (problem := facts.arn_region_problem(value, regions, partition, also=NEWER_REGION)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Shapes shared by several sections.
+Arn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$"),
+                AfterValidator(arn_in_known_region)]
+Region = Annotated[str, Field(description="an AWS region, e.g. eu-west-1"), AfterValidator(_known_region)]
 
 
 def duplicate_names(section: str, names: list[str | None]) -> list[Problem]:

@@ -14,16 +14,18 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import pulumi
-from pydantic import BaseModel, ValidationError
+from compliance import facts
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from components.config.base import Arn, Problem, Region
+from components.config.base import Arn, Problem
+from components.config.regions import regions_with
 from components.config.stack import StackConfig
 
 NAMESPACE = "aws-backups"
 REGION_KEY = "aws:region"
 # Stack-file keys whose values are objects or lists: Pulumi hands them to the program as JSON text.
-_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings"}
+_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings", "newRegions"}
 _NAMESPACE_KEYS = [field.alias for name, field in StackConfig.model_fields.items() if name != "aws_region"]
 
 
@@ -62,7 +64,7 @@ def load_stack_config(source: Mapping[str, Any], stack: str) -> StackConfig:
         raw[key] = value
     raw["awsRegion"] = source.get(REGION_KEY)
     try:
-        config = StackConfig.model_validate(raw, context={"region": raw["awsRegion"]})
+        config = StackConfig.model_validate(raw, context=_region_context(raw))
     except ValidationError as error:
         raise ConfigError(problems + [_describe_error(detail) for detail in error.errors()]) from None
     problems += [_describe_problem(problem) for problem in config.problems()]
@@ -70,6 +72,16 @@ def load_stack_config(source: Mapping[str, Any], stack: str) -> StackConfig:
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _region_context(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """What every region of the config is judged against: the regions pulumi-aws knows (and the stack's
+    newRegions), and the partition of `aws:region` (once it is a known region)."""
+    new_regions = raw.get("newRegions")
+    regions = regions_with(new_regions if isinstance(new_regions, list) else [])
+    stack_region = raw.get("awsRegion")
+    known = isinstance(stack_region, str) and stack_region in regions
+    return {"regions": regions, "partition": facts.partition_of_region(stack_region) if known else None}
 
 
 def key_path(loc: tuple[str | int, ...]) -> str:
@@ -140,7 +152,6 @@ def _show(value: object) -> str:
 
 # Shapes that a pattern alone would describe badly.
 _NAMED_PATTERNS = {
-    Region.__metadata__[0].metadata[0].pattern: "an AWS region, e.g. eu-west-1",  # type: ignore[attr-defined]
     Arn.__metadata__[0].metadata[0].pattern: "an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)",  # type: ignore[attr-defined]
 }
 
@@ -165,18 +176,22 @@ def _annotation_at(loc: tuple[str | int, ...]) -> Any:
         field = next((f for f in model.model_fields.values() if f.alias == part), None)
         if field is None:
             return None
-        annotation = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+        # pydantic moves a top-level Field(description=...) onto the field itself: put it back with the metadata.
+        metadata = [*field.metadata, *([Field(description=field.description)] if field.description else [])]
+        annotation = Annotated[(field.annotation, *metadata)] if metadata else field.annotation
     return annotation
 
 
 def _expected_at(loc: tuple[str | int, ...]) -> str | None:
-    """What the key at `loc` takes, in ops' words: `true or false`, `a whole number from 1 to 36500`, the allowed
+    """What the key at `loc` takes, in ops' words: `true or false`, `a whole number, 1 or more`, the allowed
     names, `a section with keys: ...`; None when the type says nothing useful."""
     annotation = _unwrap_optional(_annotation_at(loc))
     constraints = _constraints(annotation)
     kind = _unwrap(annotation)
     if kind is bool:
         return "true or false"
+    if constraints.get("description") and kind in (int, str):
+        return constraints["description"]
     if kind is int:
         low, high = constraints.get("ge"), constraints.get("le")
         if low is not None and high is not None:
@@ -217,13 +232,14 @@ def _one_of(values: typing.Iterable[object]) -> str:
 
 
 def _constraints(annotation: Any) -> dict[str, Any]:
-    """The `ge` / `le` / `pattern` constraints declared on a type (pydantic `Field` metadata, at any depth)."""
+    """The `ge` / `le` / `pattern` / `description` constraints declared on a type (pydantic `Field` metadata, at any
+    depth)."""
     found: dict[str, Any] = {}
     while typing.get_origin(annotation) is Annotated:
         annotation, *metadata = typing.get_args(annotation)
         for item in metadata:
             for inner in [item, *getattr(item, "metadata", [])]:
-                for name in ("ge", "le", "pattern"):
+                for name in ("ge", "le", "pattern", "description"):
                     if getattr(inner, name, None) is not None:
                         found.setdefault(name, getattr(inner, name))
     return found

@@ -5,32 +5,31 @@ from __future__ import annotations
 import zoneinfo
 from typing import Annotated, Literal
 
+from compliance import facts
 from pydantic import Field, field_validator, model_validator
 
-from components.config.base import Arn, ConfigModel, Problem, Region, TagMap, duplicate_names, within
+from components.common import physical_name
+from components.config.base import Arn, ConfigModel, Problem, Region, TagMap, checked, duplicate_names, within
 from components.config.presets import PRESETS
 from components.config.resource_types import ResourceTypeName
-from components.config.schedule import schedule_problem
 from components.config.type_rules import SelectionArn
 from components.config.vault import Days
 
-NAME_PATTERN = r"^[a-zA-Z0-9\-\_\.]{1,50}$"  # rule, plan and selection names (CreateBackupPlan, BackupSelection)
-COLD_STORAGE_MINIMUM_DAYS = 90  # API_Lifecycle: DeleteAfterDays >= MoveToColdStorageAfterDays + 90
-CONTINUOUS_BACKUP_MAX_DAYS = 35  # point-in-time recovery keeps 1..35 days
+# AWS's rules for each name and value (compliance.facts): a rule name is judged by the rule's rule, not the vault's.
+# A plan's name is judged as AWS sees it, with the namePrefix (StackConfig).
+RuleName = Annotated[str, *checked(lambda name: facts.name_problem(facts.RULE_NAME, name), facts.RULE_NAME.allowed)]
+SelectionName = Annotated[
+    str, *checked(lambda name: facts.name_problem(facts.SELECTION_NAME, name), facts.SELECTION_NAME.allowed)
+]
+StartWindowMinutes = Annotated[int, *checked(lambda minutes: facts.start_window_problem(minutes), "minutes")]
+Schedule = Annotated[str, *checked(lambda schedule: facts.schedule_problem(schedule), facts.SCHEDULE_FORM)]
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 
 def lifecycle_problems(cold: int | None, delete: int | None) -> list[Problem]:
-    if cold is not None and delete is not None and delete < cold + COLD_STORAGE_MINIMUM_DAYS:
-        return [
-            Problem(
-                ("deleteAfterDays",),
-                delete,
-                f"is less than 90 days after coldStorageAfterDays {cold} (allowed: {cold + 90} or more; a recovery "
-                "point stays at least 90 days in cold storage)",
-            )
-        ]
+    if cold is not None and delete is not None and (problem := facts.cold_storage_gap_problem(cold, delete)):
+        return [Problem(("deleteAfterDays",), delete, problem)]
     return []
 
 
@@ -51,11 +50,11 @@ class CopyToConfig(ConfigModel):
 
 class RuleConfig(ConfigModel):
     preset: PresetName | None = None
-    name: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
+    name: RuleName | None = None
     vault: str | None = None
-    schedule: str | None = None
+    schedule: Schedule | None = None
     timezone: str | None = None
-    start_window_minutes: Annotated[int, Field(ge=60)] | None = None
+    start_window_minutes: StartWindowMinutes | None = None
     completion_window_minutes: Annotated[int, Field(ge=1)] | None = None
     cold_storage_after_days: Days | None = None
     delete_after_days: Days | None = None
@@ -63,13 +62,6 @@ class RuleConfig(ConfigModel):
     continuous_backup: bool = False
     recovery_point_tags: TagMap = {}
     copy_to: list[CopyToConfig] = []
-
-    @field_validator("schedule")
-    @classmethod
-    def _aws_cron(cls, value: str | None) -> str | None:
-        if value is not None and (problem := schedule_problem(value)):
-            raise ValueError(problem)
-        return value
 
     @field_validator("timezone")
     @classmethod
@@ -97,7 +89,7 @@ class RuleConfig(ConfigModel):
     def problems(self) -> list[Problem]:
         found = []
         if self.name is None:
-            found.append(Problem(("name",), None, "is required (allowed: letters, digits, - _ . up to 50)"))
+            found.append(Problem(("name",), None, f"is required (allowed: {facts.RULE_NAME.allowed})"))
         if self.schedule is None:
             found.append(Problem(("schedule",), None, "is required (allowed: cron(...), or a preset)"))
         found += lifecycle_problems(self.cold_storage_after_days, self.delete_after_days)
@@ -117,23 +109,10 @@ class RuleConfig(ConfigModel):
 
     def _continuous_backup_problems(self) -> list[Problem]:
         found = []
-        if self.cold_storage_after_days is not None:
-            found.append(
-                Problem(
-                    ("coldStorageAfterDays",),
-                    self.cold_storage_after_days,
-                    "is not allowed with continuousBackup (allowed: omit it; point-in-time recovery has no cold "
-                    "storage)",
-                )
-            )
-        if self.delete_after_days is None or self.delete_after_days > CONTINUOUS_BACKUP_MAX_DAYS:
-            found.append(
-                Problem(
-                    ("deleteAfterDays",),
-                    self.delete_after_days,
-                    f"is outside continuous backup's retention (allowed: 1..{CONTINUOUS_BACKUP_MAX_DAYS} days)",
-                )
-            )
+        if problem := facts.continuous_cold_storage_problem(self.cold_storage_after_days):
+            found.append(Problem(("coldStorageAfterDays",), self.cold_storage_after_days, problem))
+        if problem := facts.continuous_retention_problem(self.delete_after_days):
+            found.append(Problem(("deleteAfterDays",), self.delete_after_days, problem))
         return found
 
 
@@ -150,7 +129,7 @@ class TagConditionsConfig(ConfigModel):
 
 
 class SelectionConfig(ConfigModel):
-    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    name: SelectionName
     resource_types: list[ResourceTypeName] = []
     resources: list[SelectionArn] = []  # ARNs of the table's types in any partition, `*` wildcards (type_rules)
     not_resources: list[SelectionArn] = []
@@ -169,13 +148,20 @@ class SelectionConfig(ConfigModel):
 
 
 class PlanConfig(ConfigModel):
-    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    name: Annotated[str, Field(min_length=1, description=f"with the namePrefix, {facts.PLAN_NAME.allowed}")]
     region: Region | None = None
     vault: str | None = None
     rules: Annotated[list[RuleConfig], Field(min_length=1)]
     selections: Annotated[list[SelectionConfig], Field(min_length=1)]
     windows_vss: bool = False
     iam_role_arn: Arn | None = None
+
+    def physical_name(self, name_prefix: str) -> str:
+        return physical_name(name_prefix, self.name)
+
+    def role_name(self, name_prefix: str) -> str:
+        """The service role created for the plan when it names none (`iamRoleArn`)."""
+        return f"{self.physical_name(name_prefix)}-backup"
 
     def rule_vault(self, rule: RuleConfig) -> str | None:
         return rule.vault or self.vault

@@ -7,25 +7,38 @@ Paths are relative to the item, so the loader prints `aws-backups:replication[0]
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import Field
+from compliance import facts
+from pydantic import AfterValidator, Field
 
 from components.common import physical_name
-from components.config.base import AccountId, ConfigModel, Problem, Region, Text, within
+from components.config.base import (
+    AccountId,
+    ConfigModel,
+    Problem,
+    Region,
+    Text,
+    arn_in_known_region,
+    checked,
+    within,
+)
 
-# S3 bucket naming rules: lowercase letters, digits, dots and hyphens, 3-63 characters.
-BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
-BucketName = Annotated[str, Field(pattern=BUCKET_NAME_PATTERN)]
-MAX_ROLE_NAME = 64  # IAM role names
+# S3's general purpose bucket naming rules, in full (compliance.facts; the pack's bucket-name policy calls the same).
+BucketName = Annotated[str, *checked(lambda name: facts.bucket_name_problem(name), "an S3 bucket name")]
 # Part of derived physical names (`<prefix>-<name>`, `<prefix>-<name>-replica`), so stricter than a bucket name.
 ItemName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")]
-TopicArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")]
-# S3 keeps a noncurrent version at least a day; 36,500 days is the longest lifecycle this project allows anywhere.
-ExpiryDays = Annotated[int, Field(ge=1, le=36500)]
+KmsKeyArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$"),
+                      AfterValidator(arn_in_known_region)]
+TopicArn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$"),
+                     AfterValidator(arn_in_known_region)]
+# S3 keeps a noncurrent version at least a day; this project allows no lifecycle longer than AWS Backup's.
+ExpiryDays = Annotated[int, Field(ge=1, le=facts.MAX_LIFECYCLE_DAYS)]
+RuleList = Annotated[list["ReplicationRuleConfig"], Field(min_length=1), *checked(
+    lambda rules: None if len(rules) <= facts.MAX_REPLICATION_RULES else
+    f"has {len(rules)} rules (allowed: at most {facts.MAX_REPLICATION_RULES}; PutBucketReplication)",
+    "a list of replication rules")]
 # Destination storage classes of a general-purpose bucket (S3 API `Destination.StorageClass`, without the
 # Outposts/Snow/Express/FSx classes that only exist for special bucket types).
 StorageClass = Literal[
@@ -131,10 +144,10 @@ class DestinationBucketConfig(ConfigModel):
 class ReplicationRuleConfig(ConfigModel):
     """One rule of the V2 replication configuration (filter, priority, status, delete-marker choice)."""
 
-    id: Annotated[str, Field(min_length=1, max_length=255)]
+    id: Annotated[str, Field(min_length=1, max_length=facts.MAX_REPLICATION_RULE_ID)]
     priority: Annotated[int, Field(ge=0)]
     enabled: bool = True
-    prefix: Annotated[str, Field(max_length=1024)] | None = None
+    prefix: Annotated[str, Field(max_length=facts.MAX_REPLICATION_PREFIX)] | None = None
     tags: dict[str, Text] = {}
     # No default on purpose: replicating delete markers also replicates a ransomware deletion; not replicating
     # them keeps deleted objects readable in the replica. Ops must choose.
@@ -220,7 +233,7 @@ class ReplicationConfig(ConfigModel):
     destination: DestinationBucketConfig
     cross_region: bool = True
     bidirectional: bool = False
-    rules: Annotated[list[ReplicationRuleConfig], Field(min_length=1, max_length=1000)]
+    rules: RuleList
     alarms: AlarmsConfig
 
     def source_bucket_name(self, name_prefix: str) -> str:
@@ -269,31 +282,21 @@ class ReplicationConfig(ConfigModel):
         return found
 
     def _derived_name_problems(self, name_prefix: str) -> list[Problem]:
-        """Names built from namePrefix and `name` must still be valid AWS names."""
+        """Names built from namePrefix and `name` must still be valid AWS names. A bucket name that is refused
+        whatever the item's name is the namePrefix's problem, reported once by the stack
+        (`StackConfig.problems`)."""
         found = []
+        prefix_refused = facts.bucket_name_problem(physical_name(name_prefix, "a")) is not None
         for derived, given in (
             (self.source_bucket_name(name_prefix), self.source.bucket_name),
             (self.replica_bucket_name(name_prefix), self.destination.bucket_name),
         ):
-            if given is None and not re.match(BUCKET_NAME_PATTERN, derived):
-                found.append(
-                    Problem(
-                        ("name",),
-                        self.name,
-                        f"makes the bucket name {derived!r}, which S3 refuses (allowed: a shorter name or a lowercase "
-                        f"namePrefix so that it matches {BUCKET_NAME_PATTERN}, or an explicit bucketName)",
-                    )
-                )
+            problem = facts.bucket_name_problem(derived)
+            if given is None and problem and not prefix_refused:
+                found.append(Problem(("name",), self.name, f"makes the bucket name {derived!r}, which {problem}"))
         role = self.role_name(name_prefix)
-        if len(role) > MAX_ROLE_NAME:
-            found.append(
-                Problem(
-                    ("name",),
-                    self.name,
-                    f"makes the replication role name {role!r} ({len(role)} characters) too long (allowed: at most "
-                    f"{MAX_ROLE_NAME} with the namePrefix)",
-                )
-            )
+        if problem := facts.name_problem(facts.ROLE_NAME, role):
+            found.append(Problem(("name",), self.name, f"makes the replication role name {role!r}, which {problem}"))
         return found
 
     def _duplicate_rule_keys(self) -> list[Problem]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from compliance import facts
 from pydantic import Field
 
 from components.common import physical_name
-from components.config.base import ConfigModel, Problem, Region, Text, duplicate_names, within
+from components.config.base import ConfigModel, Problem, Region, Text, checked, duplicate_names, within
 from components.config.plan import PlanConfig, RuleConfig
+from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
 from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
-from components.config.vault import VAULT_NAME_PATTERN, VaultConfig
+from components.config.vault import VaultConfig
 
-MAX_PHYSICAL_NAME = 50  # vaults and plans: AWS names are at most 50 characters
+NewRegion = Annotated[str, *checked(new_region_problem, "a region name, e.g. xx-east-9")]
 
 
 class RegionSettingsConfig(ConfigModel):
@@ -37,6 +39,8 @@ class StackConfig(ConfigModel):
     plans: list[PlanConfig] = []
     replication: list[ReplicationConfig] = []
     region_settings: RegionSettingsConfig = RegionSettingsConfig()
+    # Regions AWS opened after the installed pulumi-aws was released (README, "AWS's rules, once").
+    new_regions: list[NewRegion] = []
 
     def vault(self, name: str) -> VaultConfig | None:
         return next((vault for vault in self.vaults if vault.name == name), None)
@@ -55,22 +59,16 @@ class StackConfig(ConfigModel):
         """Every region holding a vault of this stack, in config order."""
         return list(dict.fromkeys(self.vault_region(vault) for vault in self.vaults))
 
+    def plan_types(self, plan: PlanConfig) -> list[str]:
+        """The protected types a plan's selections can back up (named, or reached by their ARNs)."""
+        partition = facts.partition_of(self.plan_region(plan))
+        return list(dict.fromkeys(kind for selection in plan.selections for kind in types_reached(
+            selection.resource_types, selection.resources, selection.not_resources, partition)))
+
     def selected_resource_types(self) -> list[str]:
         """Every resource type some plan's selections can back up (named, or reached by their ARNs: `*` reaches
         every type), in config order: the types to opt in."""
-        return list(
-            dict.fromkeys(
-                kind
-                for plan in self.plans
-                for selection in plan.selections
-                for kind in types_reached(
-                    selection.resource_types,
-                    selection.resources,
-                    selection.not_resources,
-                    TABLE.partition_of_region(self.plan_region(plan)),
-                )
-            )
-        )
+        return list(dict.fromkeys(kind for plan in self.plans for kind in self.plan_types(plan)))
 
     def problems(self) -> list[Problem]:
         found = duplicate_names("vaults", [vault.name for vault in self.vaults])
@@ -78,15 +76,19 @@ class StackConfig(ConfigModel):
         found += duplicate_names("replication", [item.name for item in self.replication])
         for index, vault in enumerate(self.vaults):
             found += within(("vaults", index), vault.problems())
-            found += self._name_length_problems(("vaults", index, "name"), vault.name)
+            found += self._physical_name_problems(("vaults", index, "name"), vault.name, facts.VAULT_NAME,
+                                                  physical_name(self.name_prefix, vault.name))
         for index, plan in enumerate(self.plans):
             found += within(("plans", index), plan.problems())
-            found += self._name_length_problems(("plans", index, "name"), plan.name)
+            found += self._physical_name_problems(("plans", index, "name"), plan.name, facts.PLAN_NAME,
+                                                  plan.physical_name(self.name_prefix))
             found += within(("plans", index), self._reference_problems(plan))
+            found += within(("plans", index), self._feature_problems(plan))
         selected = set(self.selected_resource_types())
         found += [Problem(("regionSettings", "optOut", index), service, "is selected by a plan of this stack, which "
                           "needs it opted in (allowed: services no plan selects)")
                   for index, service in enumerate(self.region_settings.opt_out) if service in selected]
+        found += self._bucket_prefix_problems()
         topic_regions = {vault.name: self.vault_region(vault) if vault.notifications else None for vault in self.vaults}
         for index, item in enumerate(self.replication):
             found += within(("replication", index), item.problems(self.name_prefix, self.aws_region, topic_regions))
@@ -94,18 +96,42 @@ class StackConfig(ConfigModel):
                 found += self._vault_reference(("replication", index, "alarms", "vault"), item.alarms.vault)
         return found
 
-    def _name_length_problems(self, path: tuple[str | int, ...], name: str) -> list[Problem]:
-        full = physical_name(self.name_prefix, name)
-        if len(full) > MAX_PHYSICAL_NAME:
-            return [
-                Problem(
-                    path,
-                    name,
-                    f"makes the AWS name {full!r} ({len(full)} characters) too long (allowed: at most "
-                    f"{MAX_PHYSICAL_NAME} with the namePrefix; pattern {VAULT_NAME_PATTERN})",
-                )
-            ]
-        return []
+    def _bucket_prefix_problems(self) -> list[Problem]:
+        """A namePrefix that no item name can make a valid bucket name of, when some bucket name derives from it."""
+        derived = [name for item in self.replication for name, given in (
+            (item.source_bucket_name(self.name_prefix), item.source.bucket_name),
+            (item.replica_bucket_name(self.name_prefix), item.destination.bucket_name)) if not given]
+        if not derived or facts.bucket_name_problem(physical_name(self.name_prefix, "a")) is None:
+            return []
+        problem = facts.bucket_name_problem(derived[0])  # refused too: the clause the prefix breaks is its start
+        return [Problem(("namePrefix",), self.name_prefix, f"makes the bucket name {derived[0]!r} of "
+                        f"aws-backups:replication, which {problem}")]
+
+    @staticmethod
+    def _physical_name_problems(
+        path: tuple[str | int, ...], name: str, rule: facts.NameRule, full: str
+    ) -> list[Problem]:
+        """The AWS name built from namePrefix and `name` must still follow AWS's rule for it."""
+        if (problem := facts.name_problem(rule, full)) is None:
+            return []
+        return [Problem(path, name, f"makes {full!r}, which {problem}")]
+
+    def _feature_problems(self, plan: PlanConfig) -> list[Problem]:
+        """A rule setting that needs a feature none of the plan's selected types has does nothing: refused, as the
+        pack's type-features policy blocks it (the same question: `ResourceTypeTable.feature_problem`)."""
+        types, partition = self.plan_types(plan), facts.partition_of(self.plan_region(plan))
+        found = []
+        for index, rule in enumerate(plan.rules):
+            settings = [(("continuousBackup",), "continuousBackup", rule.continuous_backup or None),
+                        (("coldStorageAfterDays",), "coldStorage", rule.cold_storage_after_days),
+                        (("optInToArchiveForSupportedResources",), "archiveTier",
+                         rule.opt_in_to_archive_for_supported_resources or None)]
+            settings += [(("copyTo", copy_index, "coldStorageAfterDays"), "coldStorage", copy.cold_storage_after_days)
+                         for copy_index, copy in enumerate(rule.copy_to)]
+            for path, feature, value in settings:
+                if value is not None and (problem := TABLE.feature_problem(feature, types, partition)):
+                    found.append(Problem(("rules", index, *path), value, problem))
+        return found
 
     def _vault_reference(self, path: tuple[str | int, ...], name: str) -> list[Problem]:
         if self.vault(name) is None:

@@ -21,13 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from compliance import facts
 from hypothesis import strategies as st
 
 from components.config.loader import NAMESPACE, REGION_KEY, key_path
-from components.config.plan import COLD_STORAGE_MINIMUM_DAYS, CONTINUOUS_BACKUP_MAX_DAYS
 from components.config.presets import PRESETS
 from components.config.resource_types import RESOURCE_TYPES
-from components.config.vault import MAX_DAYS, VaultEvent
+from components.config.type_rules import TABLE, types_reached
+from components.config.vault import VaultEvent
 
 REGIONS = ("eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2")
 TIMEZONES = ("Etc/UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo")
@@ -87,7 +88,7 @@ def _lock(draw: st.DrawFn) -> dict[str, Any] | None:
     mode = draw(st.sampled_from(("governance", "compliance")))
     lock: dict[str, Any] = {"mode": mode}
     low = draw(st.none() | st.integers(1, 400))
-    high = draw(st.none() | st.integers(max(low or 1, 1), MAX_DAYS))
+    high = draw(st.none() | st.integers(max(low or 1, 1), facts.MAX_LIFECYCLE_DAYS))
     if low is not None:
         lock["minRetentionDays"] = low
     if high is not None:
@@ -140,20 +141,20 @@ def _vault(draw: st.DrawFn, name: str, region: str, explicit_region: bool) -> di
 def _intersect(ranges: list[tuple[int, int | None]]) -> tuple[int, int]:
     low = max(r[0] for r in ranges)
     highs = [r[1] for r in ranges if r[1] is not None]
-    return low, min(highs, default=MAX_DAYS)
+    return low, min(highs, default=facts.MAX_LIFECYCLE_DAYS)
 
 
 @st.composite
 def _lifecycle(draw: st.DrawFn, low: int, high: int, continuous: bool = False) -> dict[str, Any] | None:
     """deleteAfterDays (and maybe coldStorageAfterDays) inside [low, high], or None when no value fits."""
     if continuous:
-        high = min(high, CONTINUOUS_BACKUP_MAX_DAYS)
+        high = min(high, facts.CONTINUOUS_BACKUP_MAX_DAYS)
     if low > high:
         return None
     delete = draw(st.integers(low, high))
     lifecycle: dict[str, Any] = {"deleteAfterDays": delete}
-    if not continuous and delete > COLD_STORAGE_MINIMUM_DAYS and draw(st.booleans()):
-        lifecycle["coldStorageAfterDays"] = draw(st.integers(1, delete - COLD_STORAGE_MINIMUM_DAYS))
+    if not continuous and delete > facts.COLD_STORAGE_MINIMUM_DAYS and draw(st.booleans()):
+        lifecycle["coldStorageAfterDays"] = draw(st.integers(1, delete - facts.COLD_STORAGE_MINIMUM_DAYS))
     return lifecycle
 
 
@@ -234,16 +235,32 @@ def _plan(draw: st.DrawFn, name: str, local: list[dict[str, Any]], vaults: list[
     names = [rule.get("name") or PRESETS[rule["preset"]]["name"] for rule in rules]
     if len(set(names)) != len(names):  # a preset's own name can repeat another rule's
         return None
-    plan: dict[str, Any] = {
-        "name": name,
-        "rules": rules,
-        "selections": [draw(_selection(s)) for s in draw(_names(SELECTION_NAMES, 1, 2))],
-    }
+    selections = [draw(_selection(s)) for s in draw(_names(SELECTION_NAMES, 1, 2))]
+    _drop_features_no_selected_type_has(rules, selections)
+    plan: dict[str, Any] = {"name": name, "rules": rules, "selections": selections}
     if draw(st.booleans()):
         plan["windowsVss"] = True
     if draw(st.booleans()):
         plan["iamRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/backup-service"
     return plan
+
+
+def _drop_features_no_selected_type_has(rules: list[dict[str, Any]], selections: list[dict[str, Any]]) -> None:
+    """A valid plan uses continuous backup, cold storage and the archive tier only if one of its selected types
+    has them (the config refuses the rest: StackConfig._feature_problems)."""
+    selected = {kind for selection in selections for kind in types_reached(
+        selection.get("resourceTypes", []), selection.get("resources", []), [], "aws")}
+    has = {feature: not TABLE.feature_problem(feature, selected, "aws")
+           for feature in ("continuousBackup", "coldStorage", "archiveTier")}
+    for rule in rules:
+        if not has["continuousBackup"]:
+            rule.pop("continuousBackup", None)
+        if not has["coldStorage"]:
+            rule["coldStorageAfterDays"] = None  # also overrides a preset's
+            for copy_to in rule["copyTo"]:
+                copy_to.pop("coldStorageAfterDays", None)
+        if not (has["archiveTier"] and rule.get("coldStorageAfterDays")):
+            rule.pop("optInToArchiveForSupportedResources", None)
 
 
 @st.composite
@@ -427,7 +444,20 @@ def _not_json(draw: st.DrawFn, document: dict[str, Any]) -> KeyPath | None:
     return (key,)
 
 
-_bad_days = st.sampled_from([0, -5, MAX_DAYS + 1, 35.5, "many", [], {}])
+def _bad_bucket_name(draw: st.DrawFn, document: dict[str, Any]) -> KeyPath | None:
+    picked = _pick(draw, document, "replication")
+    if picked is None:
+        return None
+    where, item = picked
+    side = draw(st.sampled_from(["source", "destination"]))
+    item[side]["bucketName"] = draw(st.sampled_from(BAD_BUCKET_NAMES))
+    return (*where, side, "bucketName")
+
+
+# One name for each clause of S3's general purpose bucket naming rules (compliance/facts.py).
+BAD_BUCKET_NAMES = ("Data-Docs", "ab", "b" * 64, "-docs", "docs..data", "192.168.5.4", "xn--docs", "sthree-docs",
+                    "amzn-s3-demo-docs", "docs-s3alias", "docs--ol-s3", "docs.mrap", "docs--x-s3", "docs--table-s3")
+_bad_days = st.sampled_from([0, -5, facts.MAX_LIFECYCLE_DAYS + 1, 35.5, "many", [], {}])
 # Not a number: `pulumi config set --path` stores digits as one, and a name given as 42 is the name "42".
 _bad_name = st.sampled_from(["", "has space", "x" * 51, "semi;colon", True, None])
 
@@ -441,6 +471,10 @@ MUTATIONS: dict[str, Mutation] = {
     "rule names a vault that does not exist": _set_in_item("plans", "rules", key="vault",
                                                            bad=st.sampled_from(["no-such-vault", "Primary "])),
     "vault name invalid": _set_in_item("vaults", key="name", bad=_bad_name),
+    "plan name invalid": _set_in_item("plans", key="name", bad=_bad_name),
+    "rule name invalid": _set_in_item("plans", "rules", key="name", bad=_bad_name),
+    "bucket name invalid": _bad_bucket_name,
+    "vault region misspelt": _set_in_item("vaults", key="region", bad=st.sampled_from(["eu-centrl-1", "us-est-1"])),
     "duplicate vault name": _duplicate_vault,
     "lock mode unknown": _set_in_item("vaults", key="lock", bad=st.fixed_dictionaries(
         {"mode": st.sampled_from(["strict", "COMPLIANCE", "", 1])})),
@@ -458,7 +492,7 @@ MUTATIONS: dict[str, Mutation] = {
     "replication priority negative": _set_in_item("replication", "rules", key="priority", bad=st.just(-1)),
     "production not a boolean": _set_top("production", st.sampled_from(["maybe", "2", [True]])),
     "namePrefix invalid": _set_top("namePrefix", st.sampled_from(["-leading", "has space", "x" * 31])),
-    "region invalid": _set_top(REGION_KEY, st.sampled_from(["moon-1", "EU-WEST-1", "eu-west"])),
+    "region invalid": _set_top(REGION_KEY, st.sampled_from(["moon-1", "EU-WEST-1", "eu-west", "eu-weest-1"])),
     "section not JSON": _not_json,
     "section of the wrong shape": _set_top("plans", st.sampled_from([5, "a string", {"name": "x"}, [7]])),
 }

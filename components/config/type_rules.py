@@ -2,33 +2,26 @@
 takes, which types a selection reaches (to opt them in), and which types take full AWS Backup management.
 
 The one reader of the table is the pack's `compliance.resource_types_table` (standard library only, no
-pulumi_policy). The program imports it under that same name, as the pack and the tests do: the CLI puts
-policies/ first on sys.path for the pack, pytest has it on `pythonpath`, and here it is appended for the program
-(appended, so it never shadows a module of the project).
+pulumi_policy), imported under the pack's own name (the project's editable install maps it).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator
+from compliance.resource_types_table import load_table, selected_types, selection_arn_problem
+from pydantic import AfterValidator, ValidationInfo
 
-_POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
-if _POLICIES not in sys.path:
-    sys.path.append(_POLICIES)
-
-from compliance.resource_types_table import load_table, selected_types, selection_arn_problem  # noqa: E402
+from components.config.base import arn_in_known_region
 
 TABLE = load_table()
 
 
-def _accepted_selection_arn(value: str) -> str:
+def _accepted_selection_arn(value: str, info: ValidationInfo) -> str:
     if problem := selection_arn_problem(value, TABLE):
         raise ValueError(problem)
-    return value
+    return arn_in_known_region(value, info) if value != "*" else value
 
 
 # An entry of a selection's `resources` / `notResources`: '*', or an ARN of a protected type in any partition,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from compliance import facts
 from pydantic import Field
 
-from components.config.base import Arn, ConfigModel, Problem, Region, within
+from components.config.base import Arn, ConfigModel, Problem, Region, checked, within
 
-MAX_DAYS = 36500  # AWS Backup's upper bound for lifecycle and lock retention (API_Lifecycle, vault lock).
-VAULT_NAME_PATTERN = r"^[a-zA-Z0-9\-\_]{2,50}$"  # CreateBackupVault
-
-Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
+# A lifecycle's day count; a lock's retention bounds and cooling-off (AWS's rules: compliance.facts). A vault's name
+# is judged as AWS sees it, with the namePrefix (StackConfig).
+Days = Annotated[int, *checked(lambda days: facts.lifecycle_days_problem(days),
+                               f"a whole number of days, {facts.MIN_LIFECYCLE_DAYS} to {facts.MAX_LIFECYCLE_DAYS}")]
+LockDays = Annotated[int, *checked(lambda days: facts.lock_retention_problem(days), "a whole number of days")]
+CoolingOffDays = Annotated[
+    int, *checked(lambda days: facts.changeable_for_days_problem(days), "a whole number of days")
+]
 
 # The events AWS Backup still sends (PutBackupVaultNotifications; the deprecated ones, such as BACKUP_JOB_FAILED and
 # BACKUP_JOB_EXPIRED, never fire and are refused here so nobody relies on them). Backup failures arrive as
@@ -46,27 +51,22 @@ class LockConfig(ConfigModel):
     the root user can shorten retention or delete recovery points. `governance` can be removed by privileged users."""
 
     mode: Literal["governance", "compliance"]
-    min_retention_days: Days | None = None
-    max_retention_days: Days | None = None
-    changeable_for_days: Annotated[int, Field(ge=3, le=MAX_DAYS)] | None = None
+    min_retention_days: LockDays | None = None
+    max_retention_days: LockDays | None = None
+    changeable_for_days: CoolingOffDays | None = None
 
     def problems(self) -> list[Problem]:
         found = []
-        if self.min_retention_days and self.max_retention_days and self.min_retention_days > self.max_retention_days:
-            found.append(
-                Problem(
-                    ("minRetentionDays",),
-                    self.min_retention_days,
-                    f"is above maxRetentionDays {self.max_retention_days} (allowed: at most maxRetentionDays)",
-                )
-            )
+        low, high = self.min_retention_days, self.max_retention_days
+        if low is not None and high is not None and (problem := facts.lock_range_problem(low, high)):
+            found.append(Problem(("minRetentionDays",), low, problem))
         if self.mode == "compliance" and self.changeable_for_days is None:
             found.append(
                 Problem(
                     ("changeableForDays",),
                     None,
-                    "is required in compliance mode (allowed: 3 or more days of cooling-off before the lock is "
-                    "permanent)",
+                    f"is required in compliance mode (allowed: {facts.MIN_CHANGEABLE_FOR_DAYS} or more days of "
+                    "cooling-off before the lock is permanent)",
                 )
             )
         if self.mode == "governance" and self.changeable_for_days is not None:
@@ -126,7 +126,7 @@ class NotificationsConfig(ConfigModel):
 
 
 class VaultConfig(ConfigModel):
-    name: Annotated[str, Field(pattern=VAULT_NAME_PATTERN)]
+    name: Annotated[str, Field(min_length=1, description=f"with the namePrefix, {facts.VAULT_NAME.allowed}")]
     region: Region | None = None
     kms_key_arn: Arn | None = None
     lock: LockConfig | None = None

@@ -7,9 +7,9 @@ lives in `resource_types.py`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from compliance import facts
 from compliance.buckets import (
     ENABLED,
     REPLICATION_RULE_READS,
@@ -21,45 +21,37 @@ from compliance.buckets import (
     versioning_enabled,
     versioning_resources,
 )
-from compliance.plans import FOREVER, LIFECYCLE_READS, lifecycles, rule_label, rules
+from compliance.plans import LIFECYCLE_READS, lifecycles, rule_label, rules
 from compliance.resources import (
     BUCKET,
+    BUCKET_ENCRYPTION,
     BUCKET_REPLICATION,
     BUCKET_VERSIONING,
     PLAN,
+    SELECTION,
     VAULT,
     VAULT_LOCK,
     Arn,
     Resource,
     Stack,
 )
-from compliance.schedule import ScheduleError, cadence
 from compliance.spec import PolicySpec, Violation, days
 from compliance.vaults import lifecycle_target, lock_of, vault_name
 
-COLD_TO_DELETE_DAYS = 90
-MAX_LIFECYCLE_DAYS = 36_500
-CONTINUOUS_MAX_DAYS = 35
-MIN_START_WINDOW_MINUTES = 60
-MIN_INTERVAL_MINUTES = 60
-MIN_CHANGEABLE_FOR_DAYS = 3
-MAX_REPLICATION_RULES = 1_000
-RTC_MINUTES = 15
 R = "aws-backups:replication[]"  # the stack-config list S3 replication comes from
-RULE_NAME = re.compile(r"^[a-zA-Z0-9\-\_\.]{1,50}$")
-VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-\_]{2,50}$")
+RULE_KEY = "aws-backups:plans[].rules[]"
 
-# -- plans -----------------------------------------------------------------------------------------------------
+
+# -- plans: every limit is a rule of compliance.facts, which the stack config's loader calls too ----------------------
 def check_cold_storage_gap(plan: Resource, _config: dict) -> Iterator[str]:
     for lifecycle in lifecycles(plan):
         cold, delete = lifecycle.cold_storage_after, lifecycle.delete_after
-        if lifecycle.inherited or cold is None or cold == FOREVER or delete is None or delete == FOREVER:
+        if lifecycle.inherited or cold is None or delete is None or facts.KEEP_FOREVER in (cold, delete):
             continue
-        if delete < cold + COLD_TO_DELETE_DAYS:
-            yield (f"{lifecycle.where}: lifecycle.deleteAfter is {days(delete)} days with coldStorageAfter "
-                   f"{days(cold)}; AWS rejects a deletion less than 90 days after the move to cold storage. Set "
-                   f"deleteAfter to at least {days(cold + COLD_TO_DELETE_DAYS)} or lower coldStorageAfter (stack "
-                   f"config: aws-backups:{lifecycle.config_key}.deleteAfterDays / coldStorageAfterDays).")
+        if problem := facts.cold_storage_gap_problem(cold, delete):
+            yield (f"{lifecycle.where}: lifecycle.deleteAfter {days(delete)} {problem}. Raise deleteAfter or lower "
+                   f"coldStorageAfter (stack config: aws-backups:{lifecycle.config_key}.deleteAfterDays / "
+                   f"coldStorageAfterDays).")
 
 
 def check_lifecycle_bounds(plan: Resource, _config: dict) -> Iterator[str]:
@@ -67,16 +59,19 @@ def check_lifecycle_bounds(plan: Resource, _config: dict) -> Iterator[str]:
         if lifecycle.inherited:
             continue
         values = {"deleteAfter": lifecycle.delete_after, "coldStorageAfter": lifecycle.cold_storage_after}
-        forever = [key for key, value in values.items() if value == FOREVER]
+        forever = [key for key, value in values.items() if value == facts.KEEP_FOREVER]
         if forever and len(forever) != 2:
-            yield (f"{lifecycle.where}: lifecycle.{forever[0]} is -1 (keep forever) but the other value is not; "
-                   f"AWS accepts -1 only on both deleteAfter and coldStorageAfter. Set both to -1 or give both a "
-                   f"number of days (stack config: aws-backups:{lifecycle.config_key}.deleteAfterDays).")
+            yield (f"{lifecycle.where}: lifecycle.{forever[0]} is {facts.KEEP_FOREVER} (keep forever) but the other "
+                   f"value is not; AWS accepts {facts.KEEP_FOREVER} only on both deleteAfter and coldStorageAfter. "
+                   f"Set both to {facts.KEEP_FOREVER} or give both a number of days (stack config: "
+                   f"aws-backups:{lifecycle.config_key}.deleteAfterDays).")
         for key, value in values.items():
-            if value is not None and value != FOREVER and not 1 <= value <= MAX_LIFECYCLE_DAYS:
-                yield (f"{lifecycle.where}: lifecycle.{key} is {days(value)}; AWS accepts 1 to {MAX_LIFECYCLE_DAYS}"
-                       f" days. Set a value in that range (stack config: aws-backups:{lifecycle.config_key}."
-                       f"{'deleteAfterDays' if key == 'deleteAfter' else 'coldStorageAfterDays'}).")
+            if value is None or value == facts.KEEP_FOREVER:
+                continue
+            if problem := facts.lifecycle_days_problem(value):
+                config_key = "deleteAfterDays" if key == "deleteAfter" else "coldStorageAfterDays"
+                yield (f"{lifecycle.where}: lifecycle.{key} {days(value)} {problem}. Set a value in that range "
+                       f"(stack config: aws-backups:{lifecycle.config_key}.{config_key}).")
 
 
 def check_continuous_backup(plan: Resource, _config: dict) -> Iterator[str]:
@@ -84,28 +79,21 @@ def check_continuous_backup(plan: Resource, _config: dict) -> Iterator[str]:
         if not lifecycle.rule.flag("enableContinuousBackup"):
             continue
         delete, cold = lifecycle.delete_after, lifecycle.cold_storage_after
-        if delete is None:
-            yield (f"{lifecycle.where}: continuous backup (point-in-time recovery) needs a lifecycle with "
-                   f"deleteAfter of 1 to {CONTINUOUS_MAX_DAYS} days and has none. Set lifecycle.deleteAfter (stack "
-                   f"config: aws-backups:plans[].rules[].deleteAfterDays).")
-        elif not 1 <= delete <= CONTINUOUS_MAX_DAYS:
-            yield (f"{lifecycle.where}: continuous backup keeps recovery points 1 to {CONTINUOUS_MAX_DAYS} days; "
-                   f"lifecycle.deleteAfter is {days(delete)}. Set deleteAfter to {CONTINUOUS_MAX_DAYS} or less, and "
-                   f"keep longer retention in a separate snapshot rule (stack config: "
-                   f"aws-backups:plans[].rules[].deleteAfterDays).")
-        if cold is not None:
-            yield (f"{lifecycle.where}: continuous backup rejects cold storage; lifecycle.coldStorageAfter is "
-                   f"{days(cold)}. Remove coldStorageAfter from this rule (stack config: "
-                   f"aws-backups:plans[].rules[].coldStorageAfterDays).")
+        if problem := facts.continuous_retention_problem(delete):
+            shown = "unset" if delete is None else days(delete)
+            yield (f"{lifecycle.where}: continuous backup (point-in-time recovery) with lifecycle.deleteAfter {shown}"
+                   f", which {problem}. Set lifecycle.deleteAfter (stack config: {RULE_KEY}.deleteAfterDays).")
+        if problem := facts.continuous_cold_storage_problem(cold):
+            yield (f"{lifecycle.where}: lifecycle.coldStorageAfter {days(cold)} {problem}. "
+                   f"Remove coldStorageAfter from this rule (stack config: {RULE_KEY}.coldStorageAfterDays).")
 
 
 def check_start_window(plan: Resource, _config: dict) -> Iterator[str]:
     for rule in rules(plan):
         window = rule.number("startWindow")
-        if window is not None and window < MIN_START_WINDOW_MINUTES:
-            yield (f"{rule_label(rule)}: startWindow is {days(window)} minutes; AWS requires at least "
-                   f"{MIN_START_WINDOW_MINUTES}. Set startWindow to {MIN_START_WINDOW_MINUTES} or more, or leave it "
-                   f"unset (stack config: aws-backups:plans[].rules[].startWindowMinutes).")
+        if window is not None and (problem := facts.start_window_problem(window)):
+            yield (f"{rule_label(rule)}: startWindow {days(window)} minutes {problem}. Raise it or leave it unset "
+                   f"(stack config: {RULE_KEY}.startWindowMinutes).")
 
 
 def check_schedule(plan: Resource, _config: dict) -> Iterator[str]:
@@ -114,54 +102,73 @@ def check_schedule(plan: Resource, _config: dict) -> Iterator[str]:
         if schedule is None:
             continue
         if not isinstance(schedule, str):
-            yield (f"{rule_label(rule)}: schedule is {schedule!r}, not a cron(...) expression. Set schedule to a "
-                   f"cron(minute hour day-of-month month day-of-week year) string, e.g. cron(0 5 ? * * *) (stack "
-                   f"config: aws-backups:plans[].rules[].schedule).")
-            continue
-        try:
-            runs = cadence(schedule)
-        except ScheduleError as error:
-            yield (f"{rule_label(rule)}: schedule {error} Use AWS Backup's cron(minute hour day-of-month month "
-                   f"day-of-week year) with one of the day fields '?', e.g. cron(0 5 ? * * *) (stack config: "
-                   f"aws-backups:plans[].rules[].schedule).")
-            continue
-        if runs is not None and runs.shortest is not None and runs.shortest.total_seconds() < MIN_INTERVAL_MINUTES * 60:
-            yield (f"{rule_label(rule)}: schedule {schedule} runs {int(runs.shortest.total_seconds() // 60)} minutes "
-                   f"apart; AWS rejects backups less than {MIN_INTERVAL_MINUTES} minutes apart. Use an interval of "
-                   f"an hour or more (stack config: aws-backups:plans[].rules[].schedule).")
+            yield (f"{rule_label(rule)}: schedule is {schedule!r}, not a cron(...) expression. Set it to "
+                   f"{facts.SCHEDULE_FORM} (stack config: {RULE_KEY}.schedule).")
+        elif problem := facts.schedule_problem(schedule):
+            yield (f"{rule_label(rule)}: schedule {schedule} {problem}. Fix the schedule (stack config: "
+                   f"{RULE_KEY}.schedule).")
+
+
+def _name_problem(rule: facts.NameRule, name: object, where: str, key: str) -> Iterator[str]:
+    if isinstance(name, str) and (problem := facts.name_problem(rule, name)):
+        yield f"{where} {name!r} {problem}. Rename it (stack config: {key})."
 
 
 def check_names(resource: Resource, _config: dict) -> Iterator[str]:
+    """Each name by its own AWS rule: vault, plan, rule and selection names differ."""
     if resource.kind == VAULT:
-        name = resource.props.get("name")
-        if isinstance(name, str) and not VAULT_NAME.match(name):
-            yield (f"vault name {name!r} does not match ^[a-zA-Z0-9\\-\\_]{{2,50}}$ (2-50 letters, digits, - or _). "
-                   f"Rename it (stack config: aws-backups:vaults[].name).")
-        return
-    for rule in rules(resource):
-        name = rule.get("ruleName")
-        if isinstance(name, str) and not RULE_NAME.match(name):
-            yield (f"rule name {name!r} does not match ^[a-zA-Z0-9\\-\\_\\.]{{1,50}}$ (1-50 letters, digits, - _ or"
-                   f" .). Rename it (stack config: aws-backups:plans[].rules[].name).")
+        yield from _name_problem(facts.VAULT_NAME, resource.props.get("name"), "vault name",
+                                 "aws-backups:namePrefix and aws-backups:vaults[].name")
+    elif resource.kind == SELECTION:
+        yield from _name_problem(facts.SELECTION_NAME, resource.props.get("name"), "selection name",
+                                 "aws-backups:plans[].selections[].name")
+    else:
+        yield from _name_problem(facts.PLAN_NAME, resource.props.get("name"), "plan name",
+                                 "aws-backups:namePrefix and aws-backups:plans[].name")
+        for rule in rules(resource):
+            yield from _name_problem(facts.RULE_NAME, rule.get("ruleName"), f"{rule_label(rule)}: rule name",
+                                     f"{RULE_KEY}.name")
+
+
+# -- S3 bucket names -------------------------------------------------------------------------------------------
+def _named_buckets(resource: Resource) -> Iterator[tuple[str, str]]:
+    """(what, bucket name) for every bucket the resource names by a known literal: a bucket's own name, the
+    bucket a versioning, encryption or replication resource configures (ours, or adopted), and the destination
+    buckets of replication rules (`arn:<partition>:s3:::<name>`)."""
+    bucket = resource.props.get("bucket") if resource.props.known("bucket") else None
+    if isinstance(bucket, str):
+        yield ("bucket name" if resource.kind == BUCKET else "bucket"), bucket
+    for rule in replication_rules(resource) or []:
+        arn = Arn.parse(rule.destination_bucket)
+        if arn and arn.service == "s3" and arn.resource:
+            yield f"{rule.where}: destination bucket", arn.resource
+
+
+def check_bucket_names(resource: Resource, _config: dict) -> Iterator[str]:
+    for what, name in _named_buckets(resource):
+        if problem := facts.bucket_name_problem(name):
+            yield (f"{what} {name!r} {problem}. Rename it (stack config: aws-backups:replication[].source.bucketName "
+                   f"/ destination.bucketName, or the namePrefix and replication[].name our names derive from).")
+    named_by_prefix = resource.kind == BUCKET and resource.props.known("bucketPrefix")
+    prefix = resource.props.get("bucketPrefix") if named_by_prefix else None
+    if isinstance(prefix, str) and (problem := facts.bucket_prefix_problem(prefix)):
+        yield (f"bucketPrefix {prefix!r} {problem}. Set a shorter, lowercase bucketPrefix (our components name "
+               f"buckets from aws-backups:namePrefix and replication[].name instead).")
 
 
 # -- vault lock ------------------------------------------------------------------------------------------------
 def check_lock_bounds(lock: Resource, _config: dict) -> Iterator[str]:
     changeable = lock.props.days("changeableForDays")
     low, high = lock.props.days("minRetentionDays"), lock.props.days("maxRetentionDays")
-    if changeable is not None and changeable < MIN_CHANGEABLE_FOR_DAYS:
-        yield (f"changeableForDays is {days(changeable)}; AWS requires at least {MIN_CHANGEABLE_FOR_DAYS} (the 72-hour "
-               f"cooling-off before a compliance-mode lock becomes permanent). Set it to 3 or more (stack config: "
-               f"aws-backups:vaults[].lock.changeableForDays).")
-    if low is not None and low < 1:
-        yield (f"minRetentionDays is {days(low)}; AWS requires at least 1. Set it to 1 or more (stack config: "
-               f"aws-backups:vaults[].lock.minRetentionDays).")
-    if high is not None and high > MAX_LIFECYCLE_DAYS:
-        yield (f"maxRetentionDays is {days(high)}; AWS allows at most {MAX_LIFECYCLE_DAYS}. Lower it (stack config: "
-               f"aws-backups:vaults[].lock.maxRetentionDays).")
-    if low is not None and high is not None and low > high:
-        yield (f"minRetentionDays {days(low)} is above maxRetentionDays {days(high)}. Make min at most max (stack "
-               f"config: aws-backups:vaults[].lock.minRetentionDays / maxRetentionDays).")
+    key = "aws-backups:vaults[].lock"
+    if changeable is not None and (problem := facts.changeable_for_days_problem(changeable)):
+        yield f"changeableForDays {days(changeable)} {problem}. Raise it (stack config: {key}.changeableForDays)."
+    for name, value in (("minRetentionDays", low), ("maxRetentionDays", high)):
+        if value is not None and (problem := facts.lock_retention_problem(value)):
+            yield f"{name} {days(value)} {problem}. Set a value in that range (stack config: {key}.{name})."
+    if low is not None and high is not None and (problem := facts.lock_range_problem(low, high)):
+        yield (f"minRetentionDays {days(low)} {problem}. Make min at most max (stack config: {key}.minRetentionDays "
+               f"/ maxRetentionDays).")
 
 
 def check_retention_in_lock(stack: Stack, _config: dict) -> Iterator[Violation]:
@@ -223,9 +230,9 @@ def check_replication_rule_fields(resource: Resource, _config: dict) -> Iterator
     found = replication_rules(resource)
     if not found:
         return
-    if len(found) > MAX_REPLICATION_RULES:
-        yield (f"{len(found)} replication rules; S3 accepts at most {MAX_REPLICATION_RULES}. Merge rules so that "
-               f"rules has at most {MAX_REPLICATION_RULES} items (stack config: {R}.rules).")
+    if len(found) > facts.MAX_REPLICATION_RULES:
+        yield (f"{len(found)} replication rules; S3 accepts at most {facts.MAX_REPLICATION_RULES}. Merge rules so "
+               f"that rules has at most {facts.MAX_REPLICATION_RULES} items (stack config: {R}.rules).")
     priorities = [rule.priority for rule in found if rule.priority is not None]
     duplicates = sorted({int(p) for p in priorities if priorities.count(p) > 1})
     if duplicates:
@@ -253,18 +260,19 @@ def check_replication_rule_fields(resource: Resource, _config: dict) -> Iterator
 
 
 def check_replication_rtc(resource: Resource, _config: dict) -> Iterator[str]:
+    rtc_minutes = facts.RTC_MINUTES
     for rule in replication_rules(resource) or []:
         if rule.rtc_status != ENABLED:
             continue
         if rule.metrics_status != ENABLED:
             yield (f"{rule.where} enables Replication Time Control without metrics (metrics.status is "
                    f"{rule.metrics_status or 'unset'}); S3 requires metrics with RTC. Set destination.metrics.status "
-                   f"Enabled with a {RTC_MINUTES}-minute event threshold (stack config: {R}.rules[].metrics: true, "
+                   f"Enabled with a {rtc_minutes}-minute event threshold (stack config: {R}.rules[].metrics: true, "
                    f"or {R}.rules[].replicationTimeControl: false).")
         for what, minutes in (("replicationTime", rule.rtc_minutes), ("metrics", rule.metrics_minutes)):
-            if minutes is not None and minutes != RTC_MINUTES:
-                yield (f"{rule.where}: destination.{what} minutes is {days(minutes)}; S3 accepts only {RTC_MINUTES}."
-                       f" Set destination.{what} minutes to {RTC_MINUTES} (our components always do: stack config "
+            if minutes is not None and minutes != rtc_minutes:
+                yield (f"{rule.where}: destination.{what} minutes is {days(minutes)}; S3 accepts only {rtc_minutes}."
+                       f" Set destination.{what} minutes to {rtc_minutes} (our components always do: stack config "
                        f"{R}.rules[].replicationTimeControl needs no minutes).")
 
 
@@ -297,37 +305,42 @@ def _kms_problems(stack: Stack, replication: Resource, rule: ReplicationRule) ->
                f"(stack config: {R}.destination.replicaKmsKeyArn).")
 
 
-AWS_LIMITS = "aws-limits.md"
+FACTS = "compliance/facts.py"
 POLICIES = [
     PolicySpec(
         name="aws-backup-plan-check-cold-storage-gap",
-        description="Backup lifecycles delete recovery points at least 90 days after they move to cold storage.",
-        why="AWS rejects DeleteAfterDays < MoveToColdStorageAfterDays + 90 at apply time (API_Lifecycle; "
-            f"{AWS_LIMITS} #1).",
+        description=f"Backup lifecycles delete recovery points at least {facts.COLD_STORAGE_MINIMUM_DAYS} days after "
+                    "they move to cold storage.",
+        why=f"AWS rejects DeleteAfterDays < MoveToColdStorageAfterDays + {facts.COLD_STORAGE_MINIMUM_DAYS} at apply "
+            f"time (API_Lifecycle; {FACTS}).",
         severity="high",
-        remediation="Raise lifecycle.deleteAfter to coldStorageAfter + 90 or more, or lower coldStorageAfter, on the "
-                    "rule or copy action named in the message.",
+        remediation=f"Raise lifecycle.deleteAfter to coldStorageAfter + {facts.COLD_STORAGE_MINIMUM_DAYS} or more, or "
+                    "lower coldStorageAfter, on the rule or copy action named in the message.",
         reads={PLAN: LIFECYCLE_READS},
         check=check_cold_storage_gap,
         aws_limit=True,
     ),
     PolicySpec(
         name="aws-backup-plan-check-lifecycle-bounds",
-        description="Backup lifecycle values are 1 to 36,500 days, or -1 on both fields (keep forever).",
-        why=f"AWS rejects other values at apply time (API_Lifecycle; {AWS_LIMITS} #2).",
+        description=f"Backup lifecycle values are {facts.MIN_LIFECYCLE_DAYS} to {facts.MAX_LIFECYCLE_DAYS:,} days, or "
+                    f"{facts.KEEP_FOREVER} on both fields (keep forever).",
+        why=f"AWS rejects other values at apply time (API_Lifecycle; {FACTS}).",
         severity="high",
-        remediation="Set deleteAfter and coldStorageAfter between 1 and 36500, or both to -1.",
+        remediation=f"Set deleteAfter and coldStorageAfter between {facts.MIN_LIFECYCLE_DAYS} and "
+                    f"{facts.MAX_LIFECYCLE_DAYS}, or both to {facts.KEEP_FOREVER}.",
         reads={PLAN: LIFECYCLE_READS},
         check=check_lifecycle_bounds,
         aws_limit=True,
     ),
     PolicySpec(
         name="aws-backup-plan-check-continuous-backup",
-        description="Continuous-backup rules keep recovery points 1 to 35 days and use no cold storage.",
-        why=f"Point-in-time recovery allows 1-35 days, needs a lifecycle and rejects cold storage ({AWS_LIMITS} #3).",
+        description=f"Continuous-backup rules keep recovery points {facts.MIN_LIFECYCLE_DAYS} to "
+                    f"{facts.CONTINUOUS_BACKUP_MAX_DAYS} days and use no cold storage.",
+        why=f"Point-in-time recovery allows {facts.MIN_LIFECYCLE_DAYS}-{facts.CONTINUOUS_BACKUP_MAX_DAYS} days, needs "
+            f"a lifecycle and rejects cold storage ({FACTS}).",
         severity="high",
-        remediation="Give the continuous rule lifecycle.deleteAfter of 35 or less and no coldStorageAfter; keep "
-                    "long retention in a separate snapshot rule.",
+        remediation=f"Give the continuous rule lifecycle.deleteAfter of {facts.CONTINUOUS_BACKUP_MAX_DAYS} or less and "
+                    "no coldStorageAfter; keep long retention in a separate snapshot rule.",
         reads={PLAN: ("rules[].ruleName", "rules[].enableContinuousBackup", "rules[].lifecycle",
                       "rules[].lifecycle.deleteAfter", "rules[].lifecycle.coldStorageAfter")},
         check=check_continuous_backup,
@@ -335,44 +348,49 @@ POLICIES = [
     ),
     PolicySpec(
         name="aws-backup-plan-check-start-window",
-        description="Backup rule start windows are at least 60 minutes.",
-        why=f"AWS rejects StartWindowMinutes below 60 (BackupRuleInput; {AWS_LIMITS} #4).",
+        description=f"Backup rule start windows are at least {facts.MIN_START_WINDOW_MINUTES} minutes.",
+        why=f"AWS rejects StartWindowMinutes below {facts.MIN_START_WINDOW_MINUTES} (BackupRuleInput; {FACTS}).",
         severity="medium",
-        remediation="Set startWindow to 60 minutes or more, or leave it unset.",
+        remediation=f"Set startWindow to {facts.MIN_START_WINDOW_MINUTES} minutes or more, or leave it unset.",
         reads={PLAN: ("rules[].ruleName", "rules[].startWindow")},
         check=check_start_window,
         aws_limit=True,
     ),
     PolicySpec(
         name="aws-backup-plan-check-schedule",
-        description="Backup schedules are valid AWS cron expressions at least 60 minutes apart.",
-        why=f"AWS takes a six-field cron with one '?' day field and rejects backups under 60 minutes apart "
-            f"({AWS_LIMITS} #6).",
+        description=f"Backup schedules are valid AWS cron expressions at least {facts.MIN_BACKUP_INTERVAL_MINUTES} "
+                    "minutes apart.",
+        why=f"AWS takes a six-field cron with one '?' day field and rejects backups under "
+            f"{facts.MIN_BACKUP_INTERVAL_MINUTES} minutes apart ({FACTS}).",
         severity="high",
-        remediation="Write the schedule as cron(minute hour day-of-month month day-of-week year), e.g. "
-                    "cron(0 5 ? * * *), running at most once an hour.",
+        remediation=f"Write the schedule as {facts.SCHEDULE_FORM}, running at most once every "
+                    f"{facts.MIN_BACKUP_INTERVAL_MINUTES} minutes.",
         reads={PLAN: ("rules[].ruleName", "rules[].schedule")},
         check=check_schedule,
         aws_limit=True,
     ),
     PolicySpec(
         name="aws-backup-resource-check-names",
-        description="Backup rule and vault names match AWS's patterns.",
-        why=f"Rule names ^[a-zA-Z0-9-_.]{{1,50}}$, vault names ^[a-zA-Z0-9-_]{{2,50}}$ ({AWS_LIMITS} #7).",
+        description="Backup vault, plan, rule and selection names follow AWS's rule for each.",
+        why="; ".join(f"{rule.what}s: {rule.allowed} ({rule.source})" for rule in
+                      (facts.VAULT_NAME, facts.PLAN_NAME, facts.RULE_NAME, facts.SELECTION_NAME)) + f" ({FACTS}).",
         severity="medium",
-        remediation="Rename the rule or vault: letters, digits, '-', '_' (and '.' for rules), up to 50 characters.",
-        reads={PLAN: ("rules[].ruleName",), VAULT: ("name",)},
+        remediation="Rename the vault, plan, rule or selection named in the message by the rule the message quotes.",
+        reads={PLAN: ("name", "rules[].ruleName"), VAULT: ("name",), SELECTION: ("name",)},
         check=check_names,
         aws_limit=True,
     ),
     PolicySpec(
         name="aws-backup-vaultlock-check-bounds",
-        description="Vault locks have a cooling-off of at least 3 days and retention bounds AWS accepts.",
-        why=f"ChangeableForDays >= 3, MinRetentionDays >= 1, MaxRetentionDays <= 36500, min <= max "
-            f"(PutBackupVaultLockConfiguration; {AWS_LIMITS} #9, #10).",
+        description=f"Vault locks have a cooling-off of at least {facts.MIN_CHANGEABLE_FOR_DAYS} days and retention "
+                    "bounds AWS accepts.",
+        why=f"ChangeableForDays >= {facts.MIN_CHANGEABLE_FOR_DAYS}, MinRetentionDays >= "
+            f"{facts.MIN_LOCK_RETENTION_DAYS}, MaxRetentionDays <= {facts.MAX_LOCK_RETENTION_DAYS}, min <= max "
+            f"(PutBackupVaultLockConfiguration; {FACTS}).",
         severity="critical",
-        remediation="Set changeableForDays to 3 or more (or leave it unset for governance mode) and "
-                    "1 <= minRetentionDays <= maxRetentionDays <= 36500.",
+        remediation=f"Set changeableForDays to {facts.MIN_CHANGEABLE_FOR_DAYS} or more (or leave it unset for "
+                    f"governance mode) and {facts.MIN_LOCK_RETENTION_DAYS} <= minRetentionDays <= maxRetentionDays <= "
+                    f"{facts.MAX_LOCK_RETENTION_DAYS}.",
         reads={VAULT_LOCK: ("changeableForDays", "minRetentionDays", "maxRetentionDays")},
         check=check_lock_bounds,
         aws_limit=True,
@@ -381,7 +399,8 @@ POLICIES = [
         name="aws-backup-plan-check-retention-in-lock",
         description="Plan rules and copies keep recovery points inside the retention range of the target vault's "
                     "lock.",
-        why=f"A lock does not reject such a plan: its backup and copy jobs fail later, quietly ({AWS_LIMITS} #11).",
+        why="A lock does not reject such a plan: its backup and copy jobs fail later, quietly (AWS Backup developer "
+            "guide, Vault Lock).",
         severity="critical",
         remediation="Set the rule's (or copy's) lifecycle.deleteAfter between the lock's minRetentionDays and "
                     "maxRetentionDays, or change the lock.",
@@ -397,7 +416,7 @@ POLICIES = [
     PolicySpec(
         name="aws-s3-replication-check-versioning",
         description="S3 replication has versioning Enabled on source and destination buckets, and depends on it.",
-        why=f"S3 rejects replication without versioning on both sides ({AWS_LIMITS} #12).",
+        why="S3 rejects replication without versioning on both sides (PutBucketReplication).",
         severity="high",
         remediation="Add a BucketVersioning (status Enabled) for both buckets and make the replication config "
                     "dependOn both.",
@@ -414,9 +433,9 @@ POLICIES = [
     PolicySpec(
         name="aws-s3-replication-check-rule-fields",
         description="S3 replication rules are complete: V2 fields with a filter, replicaModifications only with a "
-                    "filter, tag filters without delete-marker replication, at most 1,000 rules with unique "
-                    "priorities.",
-        why=f"PutBucketReplication rejects the rest ({AWS_LIMITS} #13, #16).",
+                    "filter, tag filters without delete-marker replication, at most "
+                    f"{facts.MAX_REPLICATION_RULES:,} rules with unique priorities.",
+        why=f"PutBucketReplication rejects the rest ({FACTS}).",
         severity="high",
         remediation="With a filter set status, priority and deleteMarkerReplication; set replicaModifications only "
                     "with a filter; with a tag filter set deleteMarkerReplication Disabled; give every rule its own "
@@ -427,10 +446,11 @@ POLICIES = [
     ),
     PolicySpec(
         name="aws-s3-replication-check-rtc-metrics",
-        description="S3 Replication Time Control comes with metrics, both at 15 minutes.",
-        why=f"RTC requires metrics enabled, and both use 15 minutes ({AWS_LIMITS} #14).",
+        description=f"S3 Replication Time Control comes with metrics, both at {facts.RTC_MINUTES} minutes.",
+        why=f"RTC requires metrics enabled, and both use {facts.RTC_MINUTES} minutes ({FACTS}).",
         severity="medium",
-        remediation="With replicationTime Enabled, set metrics.status Enabled and both thresholds to 15 minutes.",
+        remediation=f"With replicationTime Enabled, set metrics.status Enabled and both thresholds to "
+                    f"{facts.RTC_MINUTES} minutes.",
         reads=REPLICATION_RULE_READS,
         check=check_replication_rtc,
         aws_limit=True,
@@ -439,8 +459,8 @@ POLICIES = [
         name="aws-s3-replication-check-kms-selection",
         description="S3 replication of SSE-KMS objects selects them and names a replica key in the destination "
                     "region.",
-        why=f"SSE-KMS objects replicate only with SseKmsEncryptedObjects Enabled and a ReplicaKmsKeyID, a key in the "
-            f"destination region ({AWS_LIMITS} #15).",
+        why="SSE-KMS objects replicate only with SseKmsEncryptedObjects Enabled and a ReplicaKmsKeyID, a key in the "
+            "destination region (PutBucketReplication).",
         severity="high",
         remediation="Set sourceSelectionCriteria.sseKmsEncryptedObjects.status Enabled and "
                     "destination.encryptionConfiguration.replicaKmsKeyId (a key in the destination bucket's region) "
@@ -449,6 +469,24 @@ POLICIES = [
                BUCKET_REPLICATION: (*REPLICATION_RULE_READS[BUCKET_REPLICATION], "bucket", "region")},
         check=check_replication_kms,
         stack=True,
+        aws_limit=True,
+    ),
+    PolicySpec(
+        name="aws-s3-bucket-check-name",
+        description="S3 bucket names follow S3's general purpose bucket naming rules in full.",
+        why=f"S3 refuses the rest at create time, and a bucket named so cannot exist for a resource to configure "
+            f"(S3 User Guide, general purpose bucket naming rules: length, characters, first and last character, "
+            f"'..', IP-address form, reserved prefixes {', '.join(facts.BUCKET_RESERVED_PREFIXES)} and suffixes "
+            f"{', '.join(facts.BUCKET_RESERVED_SUFFIXES)}; {FACTS}).",
+        severity="high",
+        remediation="Rename the bucket by the rule the message quotes.",
+        reads={
+            BUCKET: ("bucket", "bucketPrefix", *REPLICATION_RULE_READS[BUCKET]),
+            BUCKET_VERSIONING: ("bucket",),
+            BUCKET_ENCRYPTION: ("bucket",),
+            BUCKET_REPLICATION: ("bucket", *REPLICATION_RULE_READS[BUCKET_REPLICATION]),
+        },
+        check=check_bucket_names,
         aws_limit=True,
     ),
 ]

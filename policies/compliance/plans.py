@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from compliance import facts
 from compliance.resources import Props, Resource
 
 # The plan properties `lifecycles()` reads.
@@ -20,8 +21,6 @@ LIFECYCLE_READS = (
     "rules[].copyActions[].lifecycle.coldStorageAfter",
 )
 
-# A lifecycle value of -1 on both fields means "keep forever" (API_Lifecycle).
-FOREVER = -1.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Lifecycle:
 
     @property
     def kept_forever(self) -> bool:
-        return self.delete_after is None or self.delete_after == FOREVER
+        return self.delete_after is None or self.delete_after == facts.KEEP_FOREVER
 
 
 def rule_label(rule: Props) -> str:

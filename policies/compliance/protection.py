@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from compliance import facts
 from compliance.plans import rule_label, rules
 from compliance.resources import (
     BUCKET,
@@ -266,12 +267,14 @@ def check_deletion_protection(stack: Stack, config: dict) -> Iterator[Violation]
             )
         if resource.kind == KMS_KEY:
             deletion = resource.props.days("deletionWindowInDays")
-            if deletion is not None and deletion < window:  # unset: AWS's default, 30 days
+            if deletion is not None and deletion < window:  # unset: AWS's default (facts.KMS_DEFAULT_...)
                 yield Violation(
                     f"KMS key '{resource.name}' has deletionWindowInDays {days(deletion)}; the profile requires "
                     f"{days(window)} so a scheduled deletion can be noticed and cancelled. Set deletionWindowInDays "
-                    f"{days(window)} on the KMS key (or leave it unset: AWS's default is 30); our components set "
-                    f"30 for every key they create from aws-backups:vaults[] and aws-backups:replication[].",
+                    f"{days(window)} on the KMS key (or leave it unset: AWS's default is "
+                    f"{facts.KMS_DEFAULT_DELETION_WINDOW_DAYS}); our components set "
+                    f"{facts.KMS_DELETION_WINDOW_DAYS[1]} for every key they create from aws-backups:vaults[] and "
+                    f"aws-backups:replication[].",
                     resource.urn,
                 )
 
@@ -368,17 +371,20 @@ POLICIES = [
     PolicySpec(
         name="aws-backup-data-require-deletion-protection",
         description="Data-bearing resources (vaults, buckets, KMS keys, backup notification topics) are protected; "
-                    "vaults and buckets are not force-destroyed; KMS keys have a 30-day deletion window.",
+                    "vaults and buckets are not force-destroyed; KMS keys have a long deletion window (default "
+                    f"{facts.KMS_DELETION_WINDOW_DAYS[1]} days).",
         why="Data is never lost by a config edit (team guide). retainOnDelete is not visible to policies (the "
             "Analyzer protocol has no such field); program tests prove it.",
         severity="critical",
         remediation="Set protect (and retainOnDelete) on the resource (aws-backups:production: true in our stacks), "
-                    "forceDestroy false, deletionWindowInDays 30.",
+                    f"forceDestroy false, deletionWindowInDays {facts.KMS_DELETION_WINDOW_DAYS[1]}.",
         reads={VAULT: ("forceDestroy",), BUCKET: ("forceDestroy",), KMS_KEY: ("deletionWindowInDays",),
                VAULT_NOTIFICATIONS: ("snsTopicArn",), SNS_TOPIC: ()},
         check=check_deletion_protection,
         stack=True,
-        knobs={"kmsDeletionWindowDays": {"type": "integer", "minimum": 7, "maximum": 30, "default": 30,
+        knobs={"kmsDeletionWindowDays": {"type": "integer", "minimum": facts.KMS_DELETION_WINDOW_DAYS[0],
+                                         "maximum": facts.KMS_DELETION_WINDOW_DAYS[1],
+                                         "default": facts.KMS_DELETION_WINDOW_DAYS[1],
                                          "description": "Shortest KMS key deletion window accepted."}},
     ),
 ]

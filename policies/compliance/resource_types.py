@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from compliance.plans import FOREVER, Lifecycle, lifecycles, rule_label
+from compliance import facts
+from compliance.plans import Lifecycle, lifecycles, rule_label
 from compliance.protection import ACCOUNT_ID_KNOB, own_accounts
 from compliance.resource_types_table import load_table, selected_types
 from compliance.resources import (
@@ -76,7 +77,7 @@ class PlanScope:
         return self.types & TABLE.types_supporting(feature, self.partition)
 
     def label(self) -> str:
-        return f"plan '{self.plan.name}' (region {self.region or 'unknown'}, selecting {_names(self.types)})"
+        return f"plan '{self.plan.name}' (region {self.region or 'unknown'}, selecting {TABLE.names(self.types)})"
 
 
 def plan_scopes(stack: Stack) -> Iterator[PlanScope]:
@@ -86,7 +87,7 @@ def plan_scopes(stack: Stack) -> Iterator[PlanScope]:
         if not selections:
             continue
         region = stack.region_of(plan)
-        partition = TABLE.partition_of_region(region) if region else None
+        partition = facts.partition_of_region(region) if region else None
         types = frozenset().union(
             *(
                 selected_types(_patterns(s, "resources", partition), _patterns(s, "notResources", partition), TABLE,
@@ -97,14 +98,10 @@ def plan_scopes(stack: Stack) -> Iterator[PlanScope]:
         yield PlanScope(plan, region, partition, types)
 
 
-def _names(types: frozenset[str]) -> str:
-    return ", ".join(name for name in TABLE.type_names if name in types) or "no protected type"
-
-
 # -- which features a rule uses --------------------------------------------------------------------------------
 def _cold_storage(lifecycle: Lifecycle) -> float | None:
     cold = lifecycle.cold_storage_after
-    return None if cold is None or cold == FOREVER else cold
+    return None if cold is None or cold == facts.KEEP_FOREVER else cold
 
 
 def _archive(lifecycle: Lifecycle) -> bool:
@@ -121,37 +118,31 @@ def _config_key(lifecycle: Lifecycle, field: str) -> str:
 
 # -- policy: a feature none of the selected types has ----------------------------------------------------------
 def check_type_features(stack: Stack, _config: dict) -> Iterator[Violation]:
+    """The same question the config asks (`ResourceTypeTable.feature_problem`)."""
     for scope in plan_scopes(stack):
         where = scope.label()
         for lifecycle in lifecycles(scope.plan):
             if lifecycle.inherited:
                 continue  # the rule's own lifecycle is reported once, on the rule
             cold = _cold_storage(lifecycle)
-            if cold is not None and not scope.supporting("coldStorage"):
+            if cold is not None and (problem := TABLE.feature_problem("coldStorage", scope.types, scope.partition)):
                 yield Violation(
-                    f"{where} {lifecycle.where}: lifecycle.coldStorageAfter is {days(cold)} days, but none of the "
-                    f"selected types has cold storage{_in(scope)} (types with it: "
-                    f"{_names(TABLE.types_supporting('coldStorage', scope.partition))}). AWS Backup ignores the "
-                    f"setting: recovery points stay in warm storage until deleted. Remove it "
+                    f"{where} {lifecycle.where}: lifecycle.coldStorageAfter {days(cold)} {problem}. Remove it "
                     f"({_config_key(lifecycle, 'coldStorageAfterDays')}) or select a type that has cold storage.",
                     scope.plan.urn,
                 )
-            if _archive(lifecycle) and not scope.supporting("archiveTier"):
+            if _archive(lifecycle) and (problem := TABLE.feature_problem("archiveTier", scope.types, scope.partition)):
                 yield Violation(
-                    f"{where} {lifecycle.where}: lifecycle.optInToArchiveForSupportedResources is true, but none "
-                    f"of the selected types has an archive tier{_in(scope)} (types with it: "
-                    f"{_names(TABLE.types_supporting('archiveTier', scope.partition))}). No recovery point of this "
-                    f"plan reaches the archive tier. Remove it "
-                    f"({_config_key(lifecycle, 'optInToArchiveForSupportedResources')}) or select a type that has "
+                    f"{where} {lifecycle.where}: lifecycle.optInToArchiveForSupportedResources true {problem}. Remove "
+                    f"it ({_config_key(lifecycle, 'optInToArchiveForSupportedResources')}) or select a type that has "
                     f"an archive tier.",
                     scope.plan.urn,
                 )
         for rule in scope.plan.props.items("rules"):
-            if rule.flag("enableContinuousBackup") and not scope.supporting("continuousBackup"):
+            if rule.flag("enableContinuousBackup") and (
+                    problem := TABLE.feature_problem("continuousBackup", scope.types, scope.partition)):
                 yield Violation(
-                    f"{where} {rule_label(rule)}: enableContinuousBackup is true, but none of the selected types "
-                    f"has continuous backup (types with it: {_names(TABLE.types_supporting('continuousBackup'))}). "
-                    f"AWS Backup takes snapshot backups instead: there is no point-in-time restore. Remove it "
+                    f"{where} {rule_label(rule)}: enableContinuousBackup true {problem}. Remove it "
                     f"(aws-backups:plans[].rules[].continuousBackup) or select a type that has continuous backup.",
                     scope.plan.urn,
                 )
@@ -239,9 +230,9 @@ def check_windows_vss_selection(stack: Stack, _config: dict) -> Iterator[Violati
                 continue
             yield Violation(
                 f"{scope.label()} enables Windows VSS for resource type {applies_to}, but AWS Backup applies VSS "
-                f"only to {_names(TABLE.types_supporting('windowsVss'))} instances with resourceType "
-                f"{_names(TABLE.types_supporting('windowsVss'))}, and this plan backs none up that way: its backups "
-                f"are crash-consistent, not application-consistent. Add the Windows instances to a selection "
+                f"only to {TABLE.names(TABLE.types_supporting('windowsVss'))} instances with resourceType "
+                f"{TABLE.names(TABLE.types_supporting('windowsVss'))}, and this plan backs none up that way: its "
+                f"backups are crash-consistent, not application-consistent. Add the Windows instances to a selection "
                 f"(aws-backups:plans[].selections[].resourceTypes: [EC2]) or remove aws-backups:plans[].windowsVss.",
                 scope.plan.urn,
             )

@@ -55,13 +55,20 @@ class ResourceType:
         return f"arn:{partition}:{self.arn_service}:*:*:{self.arn_resource}"
 
 
+# What a setting does when no selected type has its feature (featureTable; the PITR page's snapshot fallback).
+FEATURE_OUTCOMES = {
+    "coldStorage": ("cold storage", "AWS Backup keeps the recovery points in warm storage until they are deleted"),
+    "archiveTier": ("an archive tier", "no recovery point reaches the archive tier"),
+    "continuousBackup": ("continuous backup", "AWS Backup takes snapshots instead: there is no point-in-time restore"),
+}
+
+
 @dataclass(frozen=True)
 class ResourceTypeTable:
     types: Mapping[str, ResourceType]
     feature_names: tuple[str, ...]
     requirement_names: frozenset[str]
     partitions: tuple[str, ...]
-    region_prefixes: Mapping[str, str]
     partition_unsupported: Mapping[str, frozenset[str]]
     region_regex: str
     account_regex: str
@@ -106,11 +113,21 @@ class ResourceTypeTable:
     def types_supporting(self, feature: str, partition: str | None = None) -> frozenset[str]:
         return frozenset(name for name in self.types if self.supports(name, feature, partition))
 
-    def partition_of_region(self, region: str) -> str:
-        for partition, prefix in self.region_prefixes.items():
-            if region.startswith(prefix):
-                return partition
-        return self.partitions[0]
+    def names(self, types: Iterable[str]) -> str:
+        """Type names in table order, for messages."""
+        chosen = set(types)
+        return ", ".join(name for name in self.type_names if name in chosen) or "no protected type"
+
+    def feature_problem(self, feature: str, selected: Iterable[str], partition: str | None = None) -> str | None:
+        """Why a rule setting that needs `feature` does nothing for a plan selecting `selected` (none of them has
+        it, in `partition`), or None. The config and the pack's type-features policy both ask this."""
+        supported = self.types_supporting(feature, partition)
+        if supported & set(selected):
+            return None
+        words, outcome = FEATURE_OUTCOMES[feature]
+        where = f" in partition {partition}" if partition and partition != self.partitions[0] else ""
+        return (f"does nothing: none of the types the plan selects ({self.names(selected)}) has {words}{where}, so "
+                f"{outcome} (allowed: a plan selecting a type with {words}: {self.names(supported)})")
 
     def concrete_arn_regex(self, type_name: str) -> re.Pattern[str]:
         kind = self.resource_type(type_name)
@@ -154,7 +171,6 @@ def load_table(path: Path = TABLE_PATH) -> ResourceTypeTable:
         feature_names=feature_names,
         requirement_names=frozenset(raw["requirements"]),
         partitions=tuple(raw["arn"]["partitions"]),
-        region_prefixes=MappingProxyType({p: r["regionPrefix"] for p, r in restrictions.items()}),
         partition_unsupported=MappingProxyType(
             {p: frozenset(r["unsupportedFeatures"]) for p, r in restrictions.items()}
         ),

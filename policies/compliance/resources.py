@@ -16,17 +16,7 @@ from typing import Any, TypeVar
 
 from pulumi_policy.proxy import UnknownValueError
 
-# The engine's unknown sentinels (pulumi_policy/proxy.py), one per value kind.
-UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-UNKNOWN_SENTINELS = frozenset({
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
-    UNKNOWN_STRING,
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
-    "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
-    "e48ece36-62e2-4504-bad9-02848725956a",  # archive
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
-})
+from compliance import facts
 
 # Resource kinds, each the pulumi-aws v7 type token, with the older tokens that mean the same resource.
 VAULT = "aws:backup/vault:Vault"
@@ -70,7 +60,7 @@ def type_of_urn(urn: str) -> str:
 
 
 def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value in UNKNOWN_SENTINELS
+    return isinstance(value, str) and value in facts.UNKNOWN_SENTINELS
 
 
 def plain(value: Any) -> Any:

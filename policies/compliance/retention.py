@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from compliance import facts
 from compliance.plans import LIFECYCLE_READS, Lifecycle, lifecycles, rule_label, rules
 from compliance.resources import PLAN, Resource
 from compliance.schedule import ScheduleError, cadence
@@ -88,7 +89,7 @@ def check_warm_period(plan: Resource, config: dict) -> Iterator[str]:
                    f"aws-backups:{lifecycle.config_key}.coldStorageAfterDays >= {days(minimum)}).")
 
 
-DAYS = {"type": "integer", "minimum": 1, "maximum": 36_500}
+DAYS = {"type": "integer", "minimum": 1, "maximum": facts.MAX_LIFECYCLE_DAYS}
 POLICIES = [
     PolicySpec(
         name="aws-backup-plan-enforce-min-retention",
@@ -113,7 +114,8 @@ POLICIES = [
                     "a lifecycle one).",
         reads={PLAN: READS},
         check=check_max_retention,
-        knobs={"maxRetentionDays": {"type": ["integer", "null"], "minimum": 1, "maximum": 36_500, "default": None,
+        knobs={"maxRetentionDays": {"type": ["integer", "null"], "minimum": 1, "maximum": facts.MAX_LIFECYCLE_DAYS,
+                                    "default": None,
                                     "description": "Most days a recovery point may be kept; null for no maximum."}},
     ),
     PolicySpec(
@@ -136,7 +138,7 @@ POLICIES = [
         remediation="Raise lifecycle.coldStorageAfter to the minimum, or drop cold storage.",
         reads={PLAN: READS},
         check=check_warm_period,
-        knobs={"minWarmDays": {"type": "integer", "minimum": 0, "maximum": 36_500, "default": 0,
+        knobs={"minWarmDays": {"type": "integer", "minimum": 0, "maximum": facts.MAX_LIFECYCLE_DAYS, "default": 0,
                                "description": "Fewest days before cold storage; 0 for no requirement."}},
     ),
 ]

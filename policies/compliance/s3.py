@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from compliance import facts
 from compliance.buckets import (
     ENABLED,
     REPLICATION_RULE_READS,
@@ -70,6 +71,14 @@ def check_cross_region(stack: Stack, _config: dict) -> Iterator[Violation]:
                     f"config: aws-backups:replication[].destination.region).",
                     replication.urn,
                 )
+
+
+def check_name_without_periods(bucket: Resource, _config: dict) -> Iterator[str]:
+    name = bucket.props.get("bucket") if bucket.props.known("bucket") else None
+    warning = facts.bucket_name_warning(name) if isinstance(name, str) else None
+    if warning and facts.bucket_name_problem(name) is None:  # a refused name is the AWS-limit policy's
+        yield (f"bucket name {name!r} {warning}. Rename it with hyphens for new buckets (stack config: "
+               f"aws-backups:replication[].source.bucketName / destination.bucketName).")
 
 
 def check_rtc(resource: Resource, _config: dict) -> Iterator[str]:
@@ -198,5 +207,17 @@ POLICIES = [
         check=check_delete_markers,
         knobs={"deleteMarkerReplication": {"type": "string", "enum": ["any", "Enabled", "Disabled"], "default": "any",
                                            "description": "Required delete-marker replication; any for no rule."}},
+    ),
+    PolicySpec(
+        name="aws-s3-bucket-check-name-without-periods",
+        description="S3 bucket names use hyphens, not periods.",
+        why="A period breaks HTTPS to the bucket's virtual-hosted-style address (the *.s3 wildcard certificate "
+            "covers one label) and rules out S3 Transfer Acceleration; AWS recommends avoiding periods (S3 User "
+            "Guide, bucket naming rules).",
+        severity="low",
+        remediation="Name new buckets with hyphens instead of periods; an existing bucket cannot be renamed.",
+        reads={BUCKET: ("bucket",)},
+        check=check_name_without_periods,
+        level="advisory",
     ),
 ]

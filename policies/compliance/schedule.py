@@ -50,12 +50,12 @@ def cron_fields(schedule: str) -> str:
     """The six fields of `cron(...)`, validated; raises ScheduleError with the reason."""
     match = _CRON.match(schedule.strip())
     if not match:
-        raise ScheduleError(f"{schedule!r} is not of the form cron(minute hour day-of-month month day-of-week year).")
+        raise ScheduleError("it is not cron(...) around six fields")
     body = match["body"].strip()
     try:
         AWSCronExpressionValidator.validate(body)
     except AWSCronExpressionError as error:
-        raise ScheduleError(f"{schedule!r}: {str(error).rstrip('.')}.") from error
+        raise ScheduleError(str(error).rstrip(".")) from error
     return body
 
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compliance import protection, retention
+from compliance import facts, protection, retention
 from compliance.resources import PLAN, Arn, Props, Resource, Stack
 
-from components.config.plan import COLD_STORAGE_MINIMUM_DAYS
 from preflight.pack_config import load_policy_config_file, resolve_policy_config
 from preflight.retention.model import CopyTarget, Lifecycle, Rule, Strategy
 
@@ -136,7 +135,7 @@ def minimum_strategy(profile: Profile, region: str, resource_types: tuple[str, .
     keep = int(profile.knob(MIN_RETENTION, "minRetentionDays") or 35)
     interval = float(profile.knob(MIN_FREQUENCY, "maxIntervalHours") or HOURS_PER_DAY)
     warm = int(profile.knob(WARM_PERIOD, "minWarmDays") or 0)
-    cold_after = warm if warm and keep >= warm + COLD_STORAGE_MINIMUM_DAYS else None
+    cold_after = warm if warm and keep >= warm + facts.COLD_STORAGE_MINIMUM_DAYS else None
     lifecycle = Lifecycle(cold_after, keep)
     copies = ()
     if dr_vault is not None and profile.levels.get(CROSS_REGION_COPY) == "mandatory":

@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: no display, the same output on CI (set before pyplot is imported)
 
+from compliance import facts
 from matplotlib import pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -21,7 +22,7 @@ from preflight.retention.report import RetentionReport, StrategyReport
 
 WARM, COLD, COPY_WARM, COPY_COLD = "#e4572e", "#4a7bb7", "#f3a712", "#8fb8de"
 YOUNGEST_DAYS = 0.5  # where bars start on the log axis (a recovery point just made)
-FOREVER_DAYS = 36_500  # how far a never-deleted point is drawn (AWS's upper bound for a lifecycle)
+FOREVER_DAYS = facts.MAX_LIFECYCLE_DAYS  # how far a never-deleted point is drawn (AWS's longest lifecycle)
 
 
 HEADER_INCHES = 0.55  # title and legend above the plans

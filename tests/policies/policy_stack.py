@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance import facts
 from compliance.resources import (
     BUCKET,
     BUCKET_ENCRYPTION,
@@ -21,7 +22,6 @@ from compliance.resources import (
     PLAN,
     SELECTION,
     SNS_TOPIC,
-    UNKNOWN_STRING,
     VAULT,
     VAULT_LOCK,
     VAULT_NOTIFICATIONS,
@@ -35,7 +35,7 @@ from compliance.spec import PolicySpec, Violation
 from preflight.engine_model import EngineModel
 from preflight.pack_client import AnalyzedResource
 
-UNKNOWN = UNKNOWN_STRING
+UNKNOWN = facts.UNKNOWN_STRING
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"
 REGION = "us-east-1"

@@ -79,7 +79,7 @@ def test_profile_is_a_valid_policy_pack_config(name):
 
 
 def test_aws_limits_have_no_knobs_and_their_own_level_is_mandatory():
-    assert all(spec.aws_limit for spec in limits.POLICIES) and len(limits.POLICIES) == 12
+    assert all(spec.aws_limit for spec in limits.POLICIES) and len(limits.POLICIES) == 13
     assert all(spec.level == "mandatory" and not spec.knobs for spec in SPECS if spec.aws_limit)
 
 

@@ -160,12 +160,13 @@ def test_each_type_alone_against_the_compliant_plan(type_name):
 
 def test_messages_say_what_aws_will_do_and_how_to_fix_it():
     [cold, copy_cold] = verdict(BY_NAME[TYPE_FEATURES], selecting("RDS")(compliant()))
-    assert "coldStorageAfter is 730 days" in cold.message
-    assert "AWS Backup ignores the setting: recovery points stay in warm storage" in cold.message
+    assert "lifecycle.coldStorageAfter 730 does nothing: none of the types the plan selects (RDS) has cold storage" in (
+        cold.message)
+    assert "AWS Backup keeps the recovery points in warm storage until they are deleted" in cold.message
     assert "aws-backups:plans[].rules[].coldStorageAfterDays" in cold.message
     assert "copy to arn:aws:backup:us-west-2" in copy_cold.message
     [pitr] = verdict(BY_NAME[TYPE_FEATURES], selecting("EFS")(compliant()))
-    assert "takes snapshot backups instead: there is no point-in-time restore" in pitr.message
+    assert "AWS Backup takes snapshots instead: there is no point-in-time restore" in pitr.message
 
 
 def test_advanced_features_messages_name_the_feature_the_state_and_the_config_key():
@@ -201,7 +202,7 @@ def test_an_unknown_selection_entry_from_a_resource_of_the_stack_is_its_type():
 
     messages = [v.message for v in verdict(BY_NAME[TYPE_FEATURES], from_a_table(compliant()))]
     assert messages and all("selecting DynamoDB)" in message for message in messages), messages
-    assert any("enableContinuousBackup is true" in message for message in messages)
+    assert any("enableContinuousBackup true does nothing" in message for message in messages)
 
 
 # --- the names a policy uses are the table's --------------------------------------------------------------------

@@ -3,7 +3,8 @@ linked through property_dependencies or named literally in the same region, each
 
 from __future__ import annotations
 
-from compliance.resources import PLAN, SELECTION, UNKNOWN_STRING, VAULT, VAULT_LOCK, Props, Resource, Stack
+from compliance.facts import UNKNOWN_STRING
+from compliance.resources import PLAN, SELECTION, VAULT, VAULT_LOCK, Props, Resource, Stack
 from compliance.vaults import attached, lock_of, vault_named
 
 
