@@ -63,7 +63,8 @@ def preflight_refusal(stack_file: Path) -> str:
     result = subprocess.run([sys.executable, "-m", "preflight", "--stack", "test", "--config-file", str(stack_file)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result.stdout + result.stderr
-    [line] = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("- aws-backups:")]
+    [line] = [line.strip() for line in result.stderr.splitlines()
+              if line.strip().startswith(("- aws-backups:", "- aws:region:"))]
     return line
 
 

@@ -5,23 +5,27 @@ and the pack alike (change a fact there and both sides follow; no limit is writt
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 
 import pulumi_aws
 import pytest
-from compliance import facts, limits
+from compliance import facts
 from compliance.registry import BY_NAME
 from policy_stack import compliant, mutate, verdict
 from pulumi_mocks import one, run_program
-from test_config import config
+from test_config import config as shared_config
 from test_replication_config import good_item, problems_of, stack_config
 
 from components.config import ConfigError, load_stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
 RULE = "rules[0]"
+
+
+def config(**namespace: object) -> dict:
+    """test_config's minimal config, as a copy: the tests here edit it in place."""
+    return copy.deepcopy(shared_config(**namespace))
 
 
 def refusal(source: dict) -> list[str]:
@@ -75,7 +79,7 @@ def test_every_region_of_the_installed_provider_is_in_exactly_one_partition():
      "names region 'cn-north-1' of partition aws-cn in an arn:aws ARN"),
 ])
 def test_a_region_typo_is_one_line_naming_the_key_with_the_closest_name(key, edit, expected):
-    source = copy.deepcopy(config())
+    source = config()
     edit(source)
     problems = refusal(source)
     assert any(line.startswith(expected) for line in problems), problems
@@ -257,8 +261,17 @@ def test_no_limit_is_written_outside_facts_py():
     assert found == []
 
 
-def test_the_limits_policies_describe_the_facts_they_check():
-    described = json.dumps([[spec.description, spec.why, spec.remediation] for spec in limits.POLICIES])
-    for fact in ("COLD_STORAGE_MINIMUM_DAYS", "CONTINUOUS_BACKUP_MAX_DAYS", "MIN_START_WINDOW_MINUTES",
-                 "MIN_CHANGEABLE_FOR_DAYS", "RTC_MINUTES"):
-        assert str(getattr(facts, fact)) in described
+def test_only_ascii_names_pass_and_nothing_hides_after_a_newline():
+    assert "has '\\n'" in facts.bucket_name_problem("ab\ncd")
+    assert "has 'ô'" in facts.name_problem(facts.ROLE_NAME, "rôle")
+    assert facts.partition_of_region("eu-wäst-1") is None and facts.partition_of_region("eu-west-1\n") is None
+
+
+def test_a_typo_in_capitals_still_finds_the_region():
+    assert "did you mean 'eu-west-1'?" in facts.region_problem("EU-WEST-1", {r.value for r in pulumi_aws.Region})
+
+
+def test_a_stack_in_a_partition_the_type_table_has_no_facts_for_is_refused():
+    problems = refusal({**config(), "aws:region": "us-iso-east-1"})
+    assert problems == ["aws:region: 'us-iso-east-1' is in partition aws-iso, for which the resource-type table has "
+                        "no AWS Backup facts (allowed: a region of aws, aws-us-gov, aws-cn)"]

@@ -62,6 +62,12 @@ def test_the_good_stack_passes_every_profile(profile):
     ("limit-lock-bounds", "aws-backups:vaults[0].lock.minRetentionDays: 500 is above maxRetentionDays 400"),
     ("limit-retention-in-lock", "aws-backups:plans[0].rules[0].deleteAfterDays: 500 is outside the lock of vault "
                                 "main"),
+    ("limit-region", "aws:region: 'eu-weest-1' is not an AWS region (did you mean 'eu-west-1'?"),
+    ("limit-plan-name", "aws-backups:plans[0].name: 'pppppppppppppppppppppppppppppppppppppppp' makes "
+                        "'aws-backups-test-pppppppppppppppppppppppppppppppppppppppp', which is not a valid backup plan "
+                        "name: it has 57 characters (allowed: 1 to 50 letters, digits, '-', '_' or '.'"),
+    ("limit-bucket-name", "aws-backups:replication[0].source.bucketName: 'acme-invoices-s3alias' is not a valid S3 "
+                          "bucket name: it ends with the reserved suffix -s3alias"),
     ("limit-type-features", "aws-backups:plans[0].rules[0].coldStorageAfterDays: 30 does nothing: none of the types "
                             "the plan selects (RDS) has cold storage"),
 ])

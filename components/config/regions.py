@@ -27,6 +27,6 @@ def new_region_problem(name: str) -> str | None:
     if name in KNOWN_REGIONS:
         return f"is already known to pulumi-aws {PULUMI_AWS_VERSION} (allowed: only regions it does not list)"
     if facts.partition_of_region(name) is None:
-        return (f"does not have the form of any partition's region names (allowed: e.g. xx-east-9 in aws; "
+        return (f"does not have the form of any partition's region names (allowed: e.g. ap-east-9 in aws; "
                 f"partitions: {', '.join(facts.PARTITION_NAMES)})")
     return None

@@ -19,7 +19,7 @@ from components.config.base import (
     ConfigModel,
     Problem,
     Region,
-    Text,
+    TagMap,
     arn_in_known_region,
     checked,
     within,
@@ -148,7 +148,7 @@ class ReplicationRuleConfig(ConfigModel):
     priority: Annotated[int, Field(ge=0)]
     enabled: bool = True
     prefix: Annotated[str, Field(max_length=facts.MAX_REPLICATION_PREFIX)] | None = None
-    tags: dict[str, Text] = {}
+    tags: TagMap = {}
     # No default on purpose: replicating delete markers also replicates a ransomware deletion; not replicating
     # them keeps deleted objects readable in the replica. Ops must choose.
     delete_marker_replication: bool
@@ -228,7 +228,7 @@ class ReplicationConfig(ConfigModel):
     """One `aws-backups:replication[i]` item."""
 
     name: ItemName
-    tags: dict[str, Text] = {}
+    tags: TagMap = {}
     source: SourceBucketConfig
     destination: DestinationBucketConfig
     cross_region: bool = True

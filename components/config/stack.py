@@ -9,14 +9,14 @@ from compliance import facts
 from pydantic import Field
 
 from components.common import physical_name
-from components.config.base import ConfigModel, Problem, Region, Text, checked, duplicate_names, within
+from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, within
 from components.config.plan import PlanConfig, RuleConfig
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
 from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
 from components.config.vault import VaultConfig
 
-NewRegion = Annotated[str, *checked(new_region_problem, "a region name, e.g. xx-east-9")]
+NewRegion = Annotated[str, *checked(new_region_problem, "a region name, e.g. ap-east-9")]
 
 
 class RegionSettingsConfig(ConfigModel):
@@ -34,7 +34,7 @@ class StackConfig(ConfigModel):
     aws_region: Region
     production: bool = False
     name_prefix: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9\-]{0,29}$")]
-    tags: dict[str, Text] = {}
+    tags: TagMap = {}
     vaults: list[VaultConfig] = []
     plans: list[PlanConfig] = []
     replication: list[ReplicationConfig] = []
@@ -71,7 +71,8 @@ class StackConfig(ConfigModel):
         return list(dict.fromkeys(kind for plan in self.plans for kind in self.plan_types(plan)))
 
     def problems(self) -> list[Problem]:
-        found = duplicate_names("vaults", [vault.name for vault in self.vaults])
+        found = self._partition_problems()
+        found += duplicate_names("vaults", [vault.name for vault in self.vaults])
         found += duplicate_names("plans", [plan.name for plan in self.plans])
         found += duplicate_names("replication", [item.name for item in self.replication])
         for index, vault in enumerate(self.vaults):
@@ -95,6 +96,15 @@ class StackConfig(ConfigModel):
             if item.alarms.vault is not None:
                 found += self._vault_reference(("replication", index, "alarms", "vault"), item.alarms.vault)
         return found
+
+    def _partition_problems(self) -> list[Problem]:
+        """A stack in a partition the resource-type table has no facts for (which types AWS Backup protects there,
+        with which features) is refused rather than judged on guesses."""
+        partition = facts.partition_of(self.aws_region)
+        if partition in TABLE.partitions:
+            return []
+        return [Problem(("awsRegion",), self.aws_region, f"is in partition {partition}, for which the resource-type "
+                        f"table has no AWS Backup facts (allowed: a region of {', '.join(TABLE.partitions)})")]
 
     def _bucket_prefix_problems(self) -> list[Problem]:
         """A namePrefix that no item name can make a valid bucket name of, when some bucket name derives from it."""

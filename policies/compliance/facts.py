@@ -50,22 +50,26 @@ class Partition:
 # internal/endpoints/awsrulesfn/partitions.json, `regionRegex`), with il-, mx- (aws) and eusc- (aws-eusc), whose
 # regions the installed pulumi-aws lists (its `Region` enum, aws:index/Region). Which regions exist is the
 # installed pulumi-aws's knowledge, passed in by the caller (components/config/regions.py): this module names none.
+# The SDKs write `\w+` for the middle part; region names are lowercase ASCII letters there, so that is what a name
+# of `aws-backups:newRegions` may use. A region of a new geography prefix needs a line here.
 PARTITIONS = (
-    Partition("aws", re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$")),
-    Partition("aws-cn", re.compile(r"^cn-\w+-\d+$")),
-    Partition("aws-us-gov", re.compile(r"^us-gov-\w+-\d+$")),
-    Partition("aws-iso", re.compile(r"^us-iso-\w+-\d+$")),
-    Partition("aws-iso-b", re.compile(r"^us-isob-\w+-\d+$")),
-    Partition("aws-iso-e", re.compile(r"^eu-isoe-\w+-\d+$")),
-    Partition("aws-iso-f", re.compile(r"^us-isof-\w+-\d+$")),
-    Partition("aws-eusc", re.compile(r"^eusc-de-\w+-\d+$")),
+    Partition("aws", re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-cn", re.compile(r"^cn-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-us-gov", re.compile(r"^us-gov-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-iso", re.compile(r"^us-iso-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-iso-b", re.compile(r"^us-isob-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-iso-e", re.compile(r"^eu-isoe-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-iso-f", re.compile(r"^us-isof-[a-z]+-\d+$", re.ASCII)),
+    Partition("aws-eusc", re.compile(r"^eusc-de-[a-z]+-\d+$", re.ASCII)),
 )
+# Any partition's region name, unanchored: the region field of a concrete ARN (the resource-type table's ARN shapes).
+REGION_FORM = r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]+"
 PARTITION_NAMES = tuple(partition.name for partition in PARTITIONS)
 
 
 def partition_of_region(region: str) -> str | None:
     """The partition whose region names have this form, or None for a name of no partition's form."""
-    return next((p.name for p in PARTITIONS if p.region_form.match(region)), None)
+    return next((p.name for p in PARTITIONS if p.region_form.fullmatch(region)), None)
 
 
 def partition_of(region: str | None) -> str:
@@ -91,7 +95,7 @@ def region_problem(region: str, known: Collection[str], partition: str | None = 
 def closest_names(name: str, known: Collection[str]) -> list[str]:
     """The known names most like `name` (all of them on a tie: 'us-est-1' is as close to us-east-1 as to
     us-west-1), none when nothing is close."""
-    scores = {other: difflib.SequenceMatcher(None, name, other).ratio() for other in known}
+    scores = {other: difflib.SequenceMatcher(None, name.casefold(), other).ratio() for other in known}
     best = max(scores.values(), default=0.0)
     return sorted(other for other, score in scores.items() if score == best) if best >= 0.6 else []
 
@@ -154,7 +158,8 @@ RULE_NAME = NameRule("backup rule name", r"[a-zA-Z0-9_.-]", (1, 50), "letters, d
 SELECTION_NAME = NameRule("backup selection name", r"[a-zA-Z0-9_.-]", (1, 50), "letters, digits, '-', '_' or '.'",
                           "API_BackupSelection")
 # CreateRole RoleName: [\w+=,.@-]+, 1 to 64 characters (IAM API reference).
-ROLE_NAME = NameRule("IAM role name", r"[\w+=,.@-]", (1, 64), "letters, digits or '+=,.@_-'", "IAM API_CreateRole")
+ROLE_NAME = NameRule("IAM role name", r"[a-zA-Z0-9_+=,.@-]", (1, 64), "letters, digits or '+=,.@_-'",
+                     "IAM API_CreateRole")
 
 
 def name_problem(rule: NameRule, name: str) -> str | None:
@@ -169,7 +174,7 @@ def name_problem(rule: NameRule, name: str) -> str | None:
 # S3 general purpose bucket names (S3 User Guide, "General purpose bucket naming rules",
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 BUCKET_NAME_LENGTH = (3, 63)
-BUCKET_NAME_CHARACTERS = re.compile(r"^[a-z0-9.-]*$")
+BUCKET_NAME_CHARACTERS = re.compile(r"[a-z0-9.-]")  # one character, with fullmatch
 BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")  # sthree- covers sthree-configurator
 # Access point aliases, Object Lambda aliases, Multi-Region Access Points, directory buckets, table buckets.
 BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -178,7 +183,7 @@ BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s
 def bucket_name_problem(name: str) -> str | None:
     """Why S3 refuses `name` for a general purpose bucket: the first clause it breaks, and that clause's rule."""
     low, high = BUCKET_NAME_LENGTH
-    refused = "".join(sorted({c for c in name if not BUCKET_NAME_CHARACTERS.match(c)}))
+    refused = "".join(sorted({c for c in name if not BUCKET_NAME_CHARACTERS.fullmatch(c)}))
     prefix = next((p for p in BUCKET_RESERVED_PREFIXES if name.startswith(p)), None)
     suffix = next((s for s in BUCKET_RESERVED_SUFFIXES if name.endswith(s)), None)
     clauses = (  # (broken?, what the name does, what S3 allows)
@@ -217,8 +222,8 @@ def bucket_name_warning(name: str) -> str | None:
             "certificate covers one label) and S3 Transfer Acceleration (better: hyphens instead of periods)")
 
 
-# A bucket named by `bucketPrefix` gets the prefix plus a 26-character unique suffix of digits (terraform-plugin-sdk
-# helper/id.PrefixedUniqueId, UniqueIDSuffixLength).
+# A bucket named by `bucketPrefix` gets the prefix plus a 26-character unique suffix, a timestamp and a hex counter
+# (terraform-plugin-sdk helper/id.PrefixedUniqueId, UniqueIDSuffixLength): digits stand in for it here.
 BUCKET_PREFIX_SUFFIX_LENGTH = 26
 
 

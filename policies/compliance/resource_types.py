@@ -148,10 +148,6 @@ def check_type_features(stack: Stack, _config: dict) -> Iterator[Violation]:
                 )
 
 
-def _in(scope: PlanScope) -> str:
-    return f" in partition {scope.partition}" if scope.partition and scope.partition != TABLE.partitions[0] else ""
-
-
 # -- policy: features that need a Region switch (DynamoDB advanced features) -----------------------------------
 def _switched_on(stack: Stack, region: str | None, setting: str, type_name: str) -> bool | None:
     """The value the stack's RegionSettings in `region` give `setting[type_name]`: True, False, or None when no

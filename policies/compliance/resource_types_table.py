@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from compliance import facts
+
 TABLE_PATH = Path(__file__).resolve().parent / "data" / "backup_resource_types.json"
 WILDCARD = "*"
 
@@ -174,7 +176,7 @@ def load_table(path: Path = TABLE_PATH) -> ResourceTypeTable:
         partition_unsupported=MappingProxyType(
             {p: frozenset(r["unsupportedFeatures"]) for p, r in restrictions.items()}
         ),
-        region_regex=raw["arn"]["regionRegex"],
+        region_regex=facts.REGION_FORM,
         account_regex=raw["arn"]["accountRegex"],
         sources=MappingProxyType(raw["sources"]),
         opt_in_services=tuple(raw["regionSettings"]["optInServices"]),
