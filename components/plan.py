@@ -5,10 +5,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.common import child_options
+from components.backup_rules import rule_args
 from components.config.plan import PlanConfig, RuleConfig, SelectionConfig, TagConditionsConfig
 from components.config.resource_types import resource_type_arn_wildcard
-from components.stack_context import StackContext
+from components.stack_context import StackContext, child_options
 from components.vault import BackupVault
 
 MANAGED_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]
@@ -67,29 +67,13 @@ class BackupPlan(pulumi.ComponentResource):
             names += [copy.vault for copy in rule.copy_to if copy.vault]
         return list(dict.fromkeys(names))
 
-    def _rule(self, config: PlanConfig, rule: RuleConfig) -> dict[str, object]:
+    def _rule(self, config: PlanConfig, rule: RuleConfig) -> aws.backup.PlanRuleArgs:
         target = self._vaults[config.rule_vault(rule)]
-        return {
-            "rule_name": rule.name,
-            "target_vault_name": target.vault.name,  # an Output: records the rule's dependency on the vault
-            "schedule": rule.schedule,
-            "schedule_expression_timezone": rule.timezone,
-            "start_window": rule.start_window_minutes,
-            "completion_window": rule.completion_window_minutes,
-            "enable_continuous_backup": rule.continuous_backup or None,
-            "lifecycle": _lifecycle(
-                rule.cold_storage_after_days, rule.delete_after_days, rule.opt_in_to_archive_for_supported_resources
-            ),
-            "recovery_point_tags": rule.recovery_point_tags or None,
-            "copy_actions": [
-                {
-                    "destination_vault_arn": copy.vault_arn or self._vault_arn(self._vaults[copy.vault]),
-                    "lifecycle": _lifecycle(*rule.copy_lifecycle(copy), opt_in_to_archive=False),
-                }
-                for copy in rule.copy_to
-            ]
-            or None,
-        }
+        return rule_args(
+            rule,
+            target.vault.name,  # an Output: records the rule's dependency on the vault
+            [copy.vault_arn or self._vault_arn(self._vaults[copy.vault]) for copy in rule.copy_to],
+        )
 
     def _vault_arn(self, vault: BackupVault) -> pulumi.Output[str]:
         """The vault's ARN from known parts (its region and AWS name), carrying the dependency on the vault."""
@@ -143,16 +127,6 @@ class BackupPlan(pulumi.ComponentResource):
             conditions=[_conditions(selection.conditions)] if not selection.conditions.is_empty() else None,
             opts=child_options(self),
         )
-
-
-def _lifecycle(cold: int | None, delete: int | None, opt_in_to_archive: bool) -> dict[str, object] | None:
-    if cold is None and delete is None:
-        return None
-    return {
-        "cold_storage_after": cold,
-        "delete_after": delete,
-        "opt_in_to_archive_for_supported_resources": opt_in_to_archive or None,
-    }
 
 
 def _conditions(conditions: TagConditionsConfig) -> dict[str, list[dict[str, str]]]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.common import child_options
 from components.config.stack import RegionSettingsConfig
 from components.config.type_rules import TABLE
+from components.stack_context import child_options
 
 
 def opt_in_preference(config: RegionSettingsConfig) -> dict[str, bool]:

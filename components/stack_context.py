@@ -1,5 +1,6 @@
-"""What every component of a stack shares: naming, protection, tags, and the account facts needed to build ARNs
-from known parts (so they are known at preview time and the policy pack can read them)."""
+"""What every component of a stack shares: the stack's context (name prefix, production, default region, tags, and
+the account facts needed to build ARNs from known parts, so they are known at preview time and the policy pack can
+read them) and the resource options of their children, with the protection of data-bearing resources."""
 
 from __future__ import annotations
 
@@ -37,3 +38,23 @@ class StackContext:
 
     def account_root_arn(self) -> pulumi.Output[str]:
         return self.arn("iam", "", "root")
+
+
+def child_options(parent: pulumi.Resource, **extra: object) -> pulumi.ResourceOptions:
+    """Options for an ordinary child of a component."""
+    return pulumi.ResourceOptions(parent=parent, **extra)
+
+
+def data_options(
+    parent: pulumi.Resource, production: bool, *, always_retain: bool = False, **extra: object
+) -> pulumi.ResourceOptions:
+    """Options for a resource that holds data (vault, bucket, KMS key and its alias, notification topic) or guards
+    it (lock, deny-delete policy, public access block, ...).
+
+    In production a config edit must never delete or replace it: `protect` makes the engine refuse, and
+    `retain_on_delete` keeps the cloud resource even if it leaves the program. `always_retain` keeps it outside
+    production too: for what belongs to a bucket that is not ours (an adopted bucket).
+    """
+    return pulumi.ResourceOptions(
+        parent=parent, protect=production, retain_on_delete=production or always_retain, **extra
+    )

@@ -8,9 +8,9 @@ import pulumi
 import pulumi_aws as aws
 from compliance import facts
 
-from components.common import child_options, data_options, physical_name
+from components.config.base import physical_name
 from components.config.vault import AccessPolicyConfig, NotificationsConfig, VaultConfig
-from components.stack_context import StackContext
+from components.stack_context import StackContext, child_options, data_options
 
 # Recovery points can be deleted or shortened only by the break-glass principals. Changing the access policy itself
 # is not denied here: the deploying role must keep that right, and a compliance-mode lock protects the recovery

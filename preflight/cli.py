@@ -31,7 +31,6 @@ def parser() -> argparse.ArgumentParser:
         description="Preview a Pulumi stack offline under SDK mocks and run a CrossGuard policy pack on it, "
                     "as `pulumi preview --policy-pack` does. Exit 0: no mandatory violation; 1: a mandatory "
                     "violation (--strict: or a policy that could not run); 2: usage or config error.",
-        epilog="`python -m preflight --stack S --report retention --help`: the retention report instead.",
     )
     p.add_argument("--stack", "-s", required=True, help="the stack: reads Pulumi.<stack>.yaml")
     p.add_argument("--policy-pack", default=None, metavar="DIR",
@@ -47,8 +46,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="also fail when a policy could not run")
     p.add_argument("--cwd", "-C", default=".", metavar="DIR", help="the project folder (holds Pulumi.yaml)")
     p.add_argument("--config-file", metavar="FILE", help="use this stack file instead of Pulumi.<stack>.yaml")
-    p.add_argument("--report", choices=["retention"],
-                   help="instead of the verdict: the retention report (see --report retention --help)")
     return p
 
 
@@ -58,11 +55,6 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if any(arg == "--report" or arg.startswith("--report=") for arg in argv):
-        from preflight.retention.cli import main as report_main  # its own options; matplotlib only when asked
-
-        return report_main(argv)
     args = parser().parse_args(argv)
     progress = Progress()
     try:

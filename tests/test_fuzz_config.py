@@ -1,4 +1,4 @@
-"""Config fuzzing through the real loader and the real program under mocks (components/config/strategies.py).
+"""Config fuzzing through the real loader and the real program under mocks (tests/generated_configs.py).
 
 Never a traceback: a valid config loads and the program builds every vault, plan and replicated bucket of it; an
 invalid one fails with one message per problem, each naming its key path (the deliberately broken key among them),
@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 from fuzzing import count, fuzz
+from generated_configs import Drawn, broken, invalid_configs, junked, valid_configs
 from hypothesis import given
 from hypothesis import strategies as st
 from policy_documents import least_privilege_findings
 from pulumi_mocks import of_type, project_program, run_capturing
 
 from components.config import ConfigError, load_stack_config
-from components.config.strategies import Drawn, broken, invalid_configs, junked, valid_configs
 
 KEY_LINE = re.compile(r"^(aws-backups:\S.*|aws:region): ", re.DOTALL)  # junk keys may be any text, even "\n"
 

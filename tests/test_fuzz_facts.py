@@ -1,4 +1,4 @@
-"""The config and the pack agree on AWS's limits, for any config the fuzzers build (components/config/strategies.py).
+"""The config and the pack agree on AWS's limits, for any config the fuzzers build (tests/generated_configs.py).
 
 policies/compliance/facts.py holds each of AWS's rules once, and both sides call it; this proves they call it
 alike, through the real program (under preflight's engine model) and the real pack process:
@@ -21,11 +21,11 @@ import pytest
 from compliance import facts
 from compliance.registry import SPECS
 from fuzzing import count, fuzz
+from generated_configs import MUTATIONS, REGION_KEY, Drawn, key_path, valid_configs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.config import ConfigError, load_stack_config
-from components.config.strategies import MUTATIONS, REGION_KEY, Drawn, key_path, valid_configs
 from preflight.analysis import analyze, start_pack
 from preflight.program import run_program
 from preflight.stack_files import read_stack

@@ -1,6 +1,6 @@
 """Policy fuzzing through the pack's real gRPC protocol (one pack process for the module).
 
-Resources of every type token the pack recognises, with hostile properties (tests/strategies_policies.py), go
+Resources of every type token the pack recognises, with hostile properties (tests/generated_resources.py), go
 through `Analyze`; small stacks of them through `AnalyzeStack`, under every profile. A policy that raises makes
 the SDK's servicer fail the whole call (a gRPC error, `PackError` here: shown by the raising fixture pack), so
 every call must succeed; and every answer must be a violation with a message, a pass (no diagnostic), a
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from compliance.registry import SPECS
 from fuzzing import count, fuzz
+from generated_resources import PROJECT, STACK, TOKENS, FuzzStack, engine_shaped, has_unknown, resources, stacks
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies_policies import PROJECT, STACK, TOKENS, FuzzStack, engine_shaped, has_unknown, resources, stacks
 
 from preflight.pack_client import AnalyzedResource, PackError, PolicyPackProcess, Verdicts, policy_schemas
 from preflight.pack_config import resolve_policy_config
@@ -114,7 +114,7 @@ def test_no_stack_policy_raises_on_a_fuzzed_stack(pack, stack: FuzzStack, profil
 
 def test_every_type_token_is_fuzzed():
     """The strategies cover every token the pack recognises, each with the properties its policies read."""
-    from strategies_policies import read_paths
+    from generated_resources import read_paths
 
     assert "aws:s3/bucketV2:BucketV2" in TOKENS and "aws:backup/plan:Plan" in TOKENS
     assert "rules[].lifecycle.deleteAfter" in read_paths("aws:backup/plan:Plan")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from fuzzing import count
-from strategies_policies import has_unknown
+from generated_resources import has_unknown
 
 from preflight.analysis import StartingPack, analyze, start_pack
 from preflight.program import ProgramRun, run_program

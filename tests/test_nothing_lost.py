@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 from fuzzing import count, fuzz
+from generated_configs import valid_configs
 from hypothesis import given
 from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_file, stack_file_config
 from pulumi_mocks import run_program as run_mocked_program
 
-from components.config.strategies import valid_configs
 from preflight.engine_model import load_facts
 from preflight.pack_client import PolicyPackProcess, policy_schemas
 from preflight.pack_config import resolve_policy_config

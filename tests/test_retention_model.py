@@ -9,10 +9,10 @@ import math
 
 import pytest
 
-from preflight.retention.analysis import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH, region_points, type_figures
-from preflight.retention.model import CopyTarget, Lifecycle, Rule, Strategy, TypeSupport, Workload
-from preflight.retention.pricing import PriceTable
-from preflight.retention.schedule import cadence, occurrences, worst_gap_hours
+from retention_report.backup_times import backup_rate, occurrences, worst_gap_hours
+from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH, region_points, type_figures
+from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy, TypeSupport, Workload
+from retention_report.pricing import PriceTable
 
 DAILY = "cron(0 5 * * ? *)"
 WEEKLY = "cron(0 5 ? * SAT *)"
@@ -20,10 +20,14 @@ MONTHLY = "cron(0 5 1 * ? *)"
 HOURLY = "cron(0 * * * ? *)"
 
 # Support profiles, fixed here so the hand arithmetic does not move with the resource types table.
-COLD_TYPE = TypeSupport(cold=True, cold_needs_archive_opt_in=False, continuous=False)  # like EFS
-ARCHIVE_TYPE = TypeSupport(cold=True, cold_needs_archive_opt_in=True, continuous=False)  # like EBS
-WARM_ONLY = TypeSupport(cold=False, cold_needs_archive_opt_in=False, continuous=False)  # like EC2
-CONTINUOUS_TYPE = TypeSupport(cold=False, cold_needs_archive_opt_in=False, continuous=True)  # like RDS
+COLD_TYPE = TypeSupport(  # like EFS
+    cold_storage=True, cold_storage_needs_archive_opt_in=False, continuous_backup=False)
+ARCHIVE_TYPE = TypeSupport(  # like EBS
+    cold_storage=True, cold_storage_needs_archive_opt_in=True, continuous_backup=False)
+WARM_ONLY = TypeSupport(  # like EC2
+    cold_storage=False, cold_storage_needs_archive_opt_in=False, continuous_backup=False)
+CONTINUOUS_TYPE = TypeSupport(  # like RDS
+    cold_storage=False, cold_storage_needs_archive_opt_in=False, continuous_backup=True)
 
 # A price table with round figures (per GB-month; transfer per GB), fallback region us-east-1.
 PRICES = PriceTable({
@@ -55,20 +59,20 @@ def workload(kind: str = "EBS") -> Workload:
 
 # --- schedules -------------------------------------------------------------------------------------------------
 
-def test_cadence_counts_runs_over_the_reference_window():
+def test_backup_rate_counts_runs_over_the_reference_window():
     # 2028-01-01 .. 2029-12-31 is 731 days (2028 is a leap year): 731 daily runs, 105 Saturdays, 24 first-of-months.
-    assert cadence(DAILY).per_day == 1.0
-    assert cadence(WEEKLY).per_day == pytest.approx(105 / 731)
-    assert cadence(MONTHLY).per_day == pytest.approx(24 / 731)
-    assert cadence(HOURLY).per_day == 24.0
+    assert backup_rate(DAILY).per_day == 1.0
+    assert backup_rate(WEEKLY).per_day == pytest.approx(105 / 731)
+    assert backup_rate(MONTHLY).per_day == pytest.approx(24 / 731)
+    assert backup_rate(HOURLY).per_day == 24.0
 
 
 def test_worst_gap_of_one_rule():
-    assert cadence(DAILY).max_gap_hours == 24
-    assert cadence(WEEKLY).max_gap_hours == 7 * 24
-    assert cadence(MONTHLY).max_gap_hours == 31 * 24  # e.g. 1 Jan -> 1 Feb
-    assert cadence(HOURLY).max_gap_hours == 1
-    assert cadence("cron(0 5 1 1 ? *)").max_gap_hours == 366 * 24  # 1 Jan 2028 -> 1 Jan 2029 crosses 29 Feb
+    assert backup_rate(DAILY).max_gap_hours == 24
+    assert backup_rate(WEEKLY).max_gap_hours == 7 * 24
+    assert backup_rate(MONTHLY).max_gap_hours == 31 * 24  # e.g. 1 Jan -> 1 Feb
+    assert backup_rate(HOURLY).max_gap_hours == 1
+    assert backup_rate("cron(0 5 1 1 ? *)").max_gap_hours == 366 * 24  # 1 Jan 2028 -> 1 Jan 2029 crosses 29 Feb
 
 
 def test_time_zone_and_dst_move_the_gaps():
@@ -76,7 +80,7 @@ def test_time_zone_and_dst_move_the_gaps():
     paris = occurrences(DAILY, "Europe/Paris")
     gaps = {(later - earlier) for earlier, later in itertools.pairwise(paris)}
     assert gaps == {dt.timedelta(hours=23), dt.timedelta(hours=24), dt.timedelta(hours=25)}
-    assert cadence(DAILY, "Europe/Paris").max_gap_hours == 25
+    assert backup_rate(DAILY, "Europe/Paris").max_gap_hours == 25
     assert paris[0] == dt.datetime(2028, 1, 1, 4, tzinfo=dt.UTC)  # 05:00 CET is 04:00 UTC
 
 
@@ -117,7 +121,8 @@ def test_types_without_cold_storage_keep_points_warm():
     assert points.cold_points == 0
     # EBS's cold tier is its archive tier: only with optInToArchiveForSupportedResources.
     assert region_points(monthly, ARCHIVE_TYPE)["us-east-1"].cold_points == 0
-    opted_in = strategy(Rule("Monthly1Year", MONTHLY, Lifecycle(30, 365), archive_opt_in=True))
+    opted_in = strategy(Rule("Monthly1Year", MONTHLY, Lifecycle(30, 365),
+                         opt_in_to_archive_for_supported_resources=True))
     assert region_points(opted_in, ARCHIVE_TYPE)["us-east-1"].cold_points == pytest.approx(24 / 731 * 335)
 
 
@@ -140,7 +145,7 @@ def test_dr_region_rpo_only_counts_rules_that_copy_there():
 
 
 def test_continuous_backup_for_types_that_support_it():
-    rule = Rule("Pitr", DAILY, Lifecycle(None, 35), continuous=True)
+    rule = Rule("Pitr", DAILY, Lifecycle(None, 35), continuous_backup=True)
     supported = region_points(strategy(rule), CONTINUOUS_TYPE)["us-east-1"]
     assert supported.warm_points == 1  # one point-in-time recovery point
     assert supported.rpo_hours == CONTINUOUS_RPO_HOURS  # about 5 minutes
@@ -239,7 +244,7 @@ def test_same_region_copy_has_no_transfer_cost_but_its_own_chain():
 
 def test_continuous_backup_cost():
     # One full copy plus 35 days of changes: 100 + 100 x 0.02 x 35 = 170 GB at RDS's $0.095 = $16.15.
-    rule = Rule("Pitr", DAILY, Lifecycle(None, 35), continuous=True)
+    rule = Rule("Pitr", DAILY, Lifecycle(None, 35), continuous_backup=True)
     figures = type_figures(strategy(rule), workload("RDS"), PRICES, CONTINUOUS_TYPE)
     assert figures.regions["us-east-1"].warm_gb == pytest.approx(170)
     assert figures.storage_usd == pytest.approx(16.15)
@@ -263,7 +268,7 @@ def simulate(schedule: str, lifecycle: Lifecycle) -> tuple[float, float]:
         for instant in made:
             age_days = (day - instant).total_seconds() / 86400
             if 0 <= age_days < lifecycle.delete_after_days:
-                if lifecycle.cold_after_days is not None and age_days >= lifecycle.cold_after_days:
+                if lifecycle.cold_storage_after_days is not None and age_days >= lifecycle.cold_storage_after_days:
                     cold += 1
                 else:
                     warm += 1

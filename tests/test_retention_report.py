@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from components.config.loader import load_stack_config
 from components.config.resource_types import RESOURCE_TYPES
-from preflight.cli import main as preflight_main
 from preflight.pack_config import PolicyConfigError
-from preflight.retention.cli import main as report_main
-from preflight.retention.model import CopyTarget, Lifecycle, Rule, Strategy
-from preflight.retention.pricing import PriceTable
-from preflight.retention.profile import Profile, breaches, minimum_strategy
-from preflight.retention.render_json import render_json
-from preflight.retention.render_md import comparison_table, render_markdown
-from preflight.retention.render_png import render_png
-from preflight.retention.report import RetentionReport, strategy_report
-from preflight.retention.strategies import plan_strategy, stack_strategies
-from preflight.retention.workloads import CostModelError, load_cost_model, parse_cost_model
+from retention_report.command import main as report_main
+from retention_report.contents import RetentionReport, strategy_report
+from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy
+from retention_report.pricing import PriceTable
+from retention_report.profile import Profile, breaches, minimum_strategy
+from retention_report.render_json import render_json
+from retention_report.render_md import comparison_table, render_markdown
+from retention_report.render_png import render_png
+from retention_report.strategies import plan_strategy, stack_strategies
+from retention_report.workloads import CostModelError, load_cost_model, parse_cost_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DAILY = "cron(0 5 * * ? *)"
@@ -181,7 +182,7 @@ def test_markdown_comparison_table_shape(small_report):
 def test_rpo_cell_names_types_with_continuous_backup():
     # RDS and Aurora support continuous backup (~5 min); EBS gets the daily snapshots (24 h).
     pitr = Strategy(name="pitr", kind="plan", region="eu-west-1", resource_types=("EBS", "RDS", "Aurora"),
-                    rules=(Rule("Pitr", DAILY, Lifecycle(None, 35), continuous=True),))
+                    rules=(Rule("Pitr", DAILY, Lifecycle(None, 35), continuous_backup=True),))
     report = strategy_report(pitr, SEC_LIKE, parse_cost_model(None), PriceTable.load())
     rows = table_rows("\n".join(comparison_table([report])), "| Strategy |")
     assert rows[2][2] == "eu-west-1: 24 h (Aurora, RDS: ~5 min)"
@@ -211,10 +212,12 @@ def test_png_timeline_is_written(small_report, tmp_path):
 
 # --- CLI on the prod stack -------------------------------------------------------------------------------------
 
-def test_cli_writes_markdown_and_png_for_prod(tmp_path, capsys):
-    code = preflight_main(["--stack", "prod", "--cwd", str(ROOT), "--report", "retention", "--out", str(tmp_path),
-                           "--policy-pack-config", str(ROOT / "policies/profiles/sec-17a-4.json")])
-    assert code == 0, capsys.readouterr().err
+def test_its_own_entry_point_writes_markdown_and_png_for_prod(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "retention_report", "--stack", "prod", "--cwd", str(ROOT),
+                           "--out", str(tmp_path),
+                           "--policy-pack-config", str(ROOT / "policies/profiles/sec-17a-4.json")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
     markdown = (tmp_path / "retention-prod.md").read_text()
     assert "## Retention report: stack `prod`, profile `sec-17a-4`" in markdown
     assert re.search(r"^\| \*\*plan `\w+`\*\* \|", markdown, re.MULTILINE)
@@ -228,6 +231,9 @@ def test_cli_json_for_prod(capsys):
     assert document["stack"] == "prod"
     first = document["plans"][0]["strategies"][0]
     assert first["kind"] == "plan"
+    # The rules in the stack file's own names, as ops wrote them.
+    assert set(first["rules"][0]["lifecycle"]) <= {"coldStorageAfterDays", "deleteAfterDays"}
+    assert {"continuousBackup", "optInToArchiveForSupportedResources"} <= set(first["rules"][0])
     assert set(first["pointsPerResource"]) == {"eu-west-1", "eu-central-1"}  # primary and DR vault regions
     assert first["monthlyUsd"]["total"] > 0
 

@@ -18,6 +18,12 @@ from components.config.regions import KNOWN_REGIONS, NEWER_REGION
 CONFIG_SET_HINT = "pulumi config set --path --type string"
 
 
+def physical_name(prefix: str, name: str) -> str:
+    """The AWS name of a resource: explicit and derived from config, so it is known at preview time and the
+    policy pack can read it (auto-names are unknown on a first preview)."""
+    return f"{prefix}-{name}"
+
+
 class ConfigModel(BaseModel):
     """A section of the stack file. Keys are camelCase (so `pulumi config set --path` works); a misspelt key is an
     error rather than a silently ignored setting. A number set where text is expected is taken as its digits."""

@@ -8,8 +8,17 @@ from typing import Annotated, Literal
 from compliance import facts
 from pydantic import Field, field_validator, model_validator
 
-from components.common import physical_name
-from components.config.base import Arn, ConfigModel, Problem, Region, TagMap, checked, duplicate_names, within
+from components.config.base import (
+    Arn,
+    ConfigModel,
+    Problem,
+    Region,
+    TagMap,
+    checked,
+    duplicate_names,
+    physical_name,
+    within,
+)
 from components.config.presets import PRESETS
 from components.config.resource_types import ResourceTypeName
 from components.config.type_rules import SelectionArn

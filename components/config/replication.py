@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from compliance import facts
 from pydantic import AfterValidator, Field
 
-from components.common import physical_name
 from components.config.base import (
     AccountId,
     ConfigModel,
@@ -22,6 +21,7 @@ from components.config.base import (
     TagMap,
     arn_in_known_region,
     checked,
+    physical_name,
     within,
 )
 

@@ -8,8 +8,7 @@ from typing import Annotated
 from compliance import facts
 from pydantic import Field
 
-from components.common import physical_name
-from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, within
+from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
 from components.config.plan import PlanConfig, RuleConfig
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig

@@ -1,5 +1,5 @@
-"""The README's policy table and per-profile raised levels, generated from the registry and the profiles so they
-cannot drift.
+"""The README's policy table and per-profile raised levels, and the profiles' figures in
+docs/compliance-figures.md, generated from the registry and the profiles so they cannot drift.
 
 Regenerate after changing a policy or a profile (a test fails until you do):
     cd policies && ../venv/bin/python -m compliance.docs
@@ -15,6 +15,7 @@ from compliance.spec import PolicySpec
 
 PACK = Path(__file__).resolve().parents[1]
 README = PACK / "README.md"
+FIGURES_DOC = PACK.parent / "docs" / "compliance-figures.md"
 PROFILES = ("baseline", "hipaa", "sox", "pci-dss", "sec-17a-4", "gdpr", "dev")
 SHORT = {"mandatory": "M", "advisory": "A", "disabled": "-", "remediate": "R"}
 
@@ -72,18 +73,56 @@ def raised_levels_table() -> str:
     return "\n".join(lines)
 
 
-TABLES = {"policy-table": policy_table, "profile-raises": raised_levels_table}
+# The figures a profile sets, each as (column, policy, knob): None as the knob reads the policy's level.
+FIGURE_COLUMNS = (
+    ("min retention (days)", "aws-backup-plan-enforce-min-retention", "minRetentionDays"),
+    ("max retention (days)", "aws-backup-plan-enforce-max-retention", "maxRetentionDays"),
+    ("backup at least every (hours)", "aws-backup-plan-enforce-min-frequency", "maxIntervalHours"),
+    ("warm at least (days)", "aws-backup-plan-enforce-warm-period", "minWarmDays"),
+    ("vault lock", "aws-backup-vault-require-lock", "mode"),
+    ("cross-region copy", "aws-backup-plan-require-cross-region-copy", None),
+    ("cross-account copy", "aws-backup-plan-require-cross-account-copy", None),
+    ("deny manual deletion", "aws-backup-vault-require-deny-delete-policy", None),
+    ("S3 delete markers", "aws-s3-replication-enforce-delete-markers", "deleteMarkerReplication"),
+)
 
 
-def with_table(readme: str) -> str:
-    """The README with every generated table (between its begin/end markers) regenerated."""
-    for marker, build in TABLES.items():
+def figures_table() -> str:
+    """Per profile, its figures with the level they are enforced at (M mandatory, A advisory)."""
+    documents, specs = profiles(), {spec.name: spec for spec in SPECS}
+    lines = ["| profile | " + " | ".join(column for column, _, _ in FIGURE_COLUMNS) + " |",
+             "|---|" + "---|" * len(FIGURE_COLUMNS)]
+    for name in PROFILES:
+        cells = []
+        for _, policy, knob in FIGURE_COLUMNS:
+            spec, entry = specs[policy], documents[name].get(policy, {})
+            level = SHORT[_level(spec, documents[name])]
+            if knob is None:
+                cells.append(level)
+            else:
+                value = entry.get(knob, spec.knobs[knob]["default"])
+                cells.append(f"{'none' if value is None else value} ({level})")
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+# Each generated file and the tables in it, between their begin/end markers.
+GENERATED = {
+    README: {"policy-table": policy_table, "profile-raises": raised_levels_table},
+    FIGURES_DOC: {"profile-figures": figures_table},
+}
+
+
+def with_tables(text: str, tables: dict) -> str:
+    """`text` with each of `tables` (between its begin/end markers) regenerated."""
+    for marker, build in tables.items():
         begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
-        head, rest = readme.split(begin, 1)
+        head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
-        readme = f"{head}{begin}\n{build()}\n{end}{tail}"
-    return readme
+        text = f"{head}{begin}\n{build()}\n{end}{tail}"
+    return text
 
 
 if __name__ == "__main__":
-    README.write_text(with_table(README.read_text()))
+    for path, tables in GENERATED.items():
+        path.write_text(with_tables(path.read_text(), tables))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from compliance.schedule import ScheduleError, cadence
+from compliance.cron import ScheduleError, cron_gaps
 
 # -- what the Pulumi engine sends --------------------------------------------------------------------------------
 # The engine's unknown sentinels, one per value kind (pulumi_policy/proxy.py; pulumi
@@ -286,9 +286,9 @@ SCHEDULE_FORM = "cron(minute hour day-of-month month day-of-week year), one day 
 
 def schedule_problem(schedule: str) -> str | None:
     """Why AWS Backup refuses the schedule: not its cron dialect, or runs less than an hour apart (measured
-    exactly, over the calendar's full period: compliance/schedule.py)."""
+    exactly, over the calendar's full period: compliance/cron.py)."""
     try:
-        runs = cadence(schedule)
+        runs = cron_gaps(schedule)
     except ScheduleError as error:
         return f"is not an AWS Backup cron expression: {error} (allowed: {SCHEDULE_FORM})"
     shortest = runs.shortest if runs is not None else None

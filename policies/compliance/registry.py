@@ -1,17 +1,30 @@
-"""Every policy of the pack, in one list. Each domain module contributes its `POLICIES`."""
+"""Every policy of the pack, in one list: each guard module contributes its `POLICIES`, by what it guards."""
 
 from __future__ import annotations
 
-from compliance import coverage, limits, protection, resource_types, retention, s3
+from compliance.guards import (
+    backup_names,
+    data_protection,
+    plan_copies,
+    plan_retention,
+    plan_rules,
+    s3_buckets,
+    s3_replication,
+    selections,
+    vaults,
+)
 from compliance.spec import PolicySpec, to_policy
 
 SPECS: list[PolicySpec] = [
-    *limits.POLICIES,
-    *retention.POLICIES,
-    *protection.POLICIES,
-    *coverage.POLICIES,
-    *s3.POLICIES,
-    *resource_types.POLICIES,
+    *vaults.POLICIES,
+    *plan_rules.POLICIES,
+    *plan_retention.POLICIES,
+    *plan_copies.POLICIES,
+    *selections.POLICIES,
+    *backup_names.POLICIES,
+    *s3_buckets.POLICIES,
+    *s3_replication.POLICIES,
+    *data_protection.POLICIES,
 ]
 BY_NAME: dict[str, PolicySpec] = {spec.name: spec for spec in SPECS}
 

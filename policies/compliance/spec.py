@@ -32,6 +32,15 @@ from compliance.resources import (
     kind_of,
 )
 
+# The documents policy texts cite, in this repository (a test fails on a citation of a file that does not exist).
+AWS_LIMITS = "docs/aws-limits.md"
+FIGURES = "docs/compliance-figures.md"
+
+
+def aws_limit(number: int) -> str:
+    """The citation of one item of docs/aws-limits.md."""
+    return f"{AWS_LIMITS} #{number}"
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -49,7 +58,7 @@ class PolicySpec:
 
     name: str
     description: str
-    why: str  # the reason, with its source (README)
+    why: str  # the reason, with its source (an AWS page, a regulation, or a document of docs/)
     severity: str  # low | medium | high | critical
     remediation: str
     reads: Mapping[str, tuple[str, ...]]  # type token -> property paths read (`[]` marks list items)

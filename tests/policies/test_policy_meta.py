@@ -10,7 +10,7 @@ import re
 import jsonschema
 import pytest
 import yaml
-from compliance import coverage, docs, limits, protection, retention, s3
+from compliance import docs, registry
 from compliance.registry import SPECS
 from compliance.resources import KIND_OF_TOKEN
 from compliance.spec import PolicySpec, to_policy
@@ -51,7 +51,9 @@ def test_names_are_unique():
 
 
 # The resource-type policies keep their tables in test_resource_type_policies.py.
-TABLED = [spec for module in (limits, retention, protection, coverage, s3) for spec in module.POLICIES]
+RESOURCE_TYPE_POLICIES = {"aws-backup-plan-check-type-features", "aws-backup-plan-require-advanced-features",
+                          "aws-backup-plan-check-windows-vss-selection"}
+TABLED = [spec for spec in SPECS if spec.name not in RESOURCE_TYPE_POLICIES]
 
 
 @pytest.mark.parametrize("spec", TABLED, ids=[spec.name for spec in TABLED])
@@ -78,8 +80,18 @@ def test_profile_is_a_valid_policy_pack_config(name):
             assert (level, properties) == ("mandatory", {}), f"{spec.name} is an AWS limit: not relaxable"
 
 
+AWS_LIMIT_POLICIES = {
+    "aws-backup-plan-check-cold-storage-gap", "aws-backup-plan-check-lifecycle-bounds",
+    "aws-backup-plan-check-continuous-backup", "aws-backup-plan-check-start-window", "aws-backup-plan-check-schedule",
+    "aws-backup-resource-check-names", "aws-backup-vaultlock-check-bounds", "aws-backup-plan-check-retention-in-lock",
+    "aws-backup-plan-check-type-features", "aws-s3-replication-check-versioning",
+    "aws-s3-replication-check-rule-fields", "aws-s3-replication-check-rtc-metrics",
+    "aws-s3-replication-check-kms-selection", "aws-s3-bucket-check-name",
+}
+
+
 def test_aws_limits_have_no_knobs_and_their_own_level_is_mandatory():
-    assert all(spec.aws_limit for spec in limits.POLICIES) and len(limits.POLICIES) == 13
+    assert {spec.name for spec in SPECS if spec.aws_limit} == AWS_LIMIT_POLICIES
     assert all(spec.level == "mandatory" and not spec.knobs for spec in SPECS if spec.aws_limit)
 
 
@@ -111,11 +123,23 @@ def test_profile_figures(profile, policy, knob, value):
     assert PROFILES[profile][policy]["enforcementLevel"] == "mandatory"
 
 
-def test_readme_table_is_generated_from_registry_and_profiles():
+@pytest.mark.parametrize("path", list(docs.GENERATED), ids=lambda path: path.name)
+def test_generated_tables_match_registry_and_profiles(path):
+    text = path.read_text()
+    assert text == docs.with_tables(text, docs.GENERATED[path]), (
+        f"{path.name} is out of date: run `cd policies && ../venv/bin/python -m compliance.docs`")
+
+
+def test_readme_table_names_every_policy():
     readme = docs.README.read_text()
-    assert readme == docs.with_table(readme), (
-        "policies/README.md is out of date: run `cd policies && ../venv/bin/python -m compliance.docs`")
     assert all(f"`{spec.name}`" in readme for spec in SPECS)
+
+
+def test_figures_table_can_go_stale():
+    """The check above fails when a profile's figure changes and the document does not."""
+    text = docs.FIGURES_DOC.read_text()
+    stale = text.replace("| `hipaa` | 2190 (M)", "| `hipaa` | 2191 (M)")
+    assert stale != text and stale != docs.with_tables(stale, docs.GENERATED[docs.FIGURES_DOC])
 
 
 def test_profiles_are_pretty_printed_json():
@@ -132,3 +156,50 @@ def test_pulumi_policy_yaml_names_the_pack_the_projects_venv_and_its_toolchain()
     project = yaml.safe_load((docs.PACK.parent / "Pulumi.yaml").read_text())
     assert project["runtime"]["options"]["toolchain"] == "pip"
     assert (docs.PACK / manifest["runtime"]["options"]["virtualenv"] / "bin" / "python").exists()
+
+
+GUARDS = [registry.vaults, registry.plan_rules, registry.plan_retention, registry.plan_copies, registry.selections,
+          registry.backup_names, registry.s3_buckets, registry.s3_replication, registry.data_protection]
+
+
+@pytest.mark.parametrize("guard", GUARDS, ids=lambda module: module.__name__)
+def test_each_check_sits_in_the_module_of_its_policy(guard):
+    """Laid out by what it guards: a policy's check and its metadata side by side, in one guard module."""
+    assert guard.POLICIES
+    for spec in guard.POLICIES:
+        assert spec.check.__module__ == guard.__name__, f"{spec.name}: check in {spec.check.__module__}"
+
+
+def test_the_registry_is_every_guard_modules_policies_once():
+    assert [spec for guard in GUARDS for spec in guard.POLICIES] == SPECS
+
+
+REPO = docs.PACK.parent
+CITED_FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:md|py|json|ya?ml))\b")
+
+
+def _cited_files(spec: PolicySpec) -> set[str]:
+    texts = [spec.why, spec.description, spec.remediation,
+             *(str(knob.get("description", "")) for knob in spec.knobs.values())]
+    return {match for text in texts for match in CITED_FILE.findall(text)}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_every_cited_file_exists(spec: PolicySpec):
+    """A user who follows a policy's citation finds the document: in the repository, or in the pack folder."""
+    for cited in _cited_files(spec):
+        assert (REPO / cited).is_file() or (docs.PACK / cited).is_file(), f"{spec.name} cites {cited}"
+
+
+def test_the_aws_limit_items_cited_exist():
+    limits = (REPO / "docs" / "aws-limits.md").read_text()
+    cited = {number for spec in SPECS for number in re.findall(r"aws-limits\.md #(\d+)", spec.why)}
+    assert cited
+    for number in cited:
+        assert re.search(rf"^#+ #{number}\b|^#{number}\b|^\W*#{number}\b", limits, re.M), f"item #{number}"
+
+
+def test_the_citation_check_can_fail():
+    spec = SPECS[0]
+    assert _cited_files(PolicySpec(**{**spec.__dict__, "why": "see docs/no-such-file.md"})) == {
+        "docs/no-such-file.md"}

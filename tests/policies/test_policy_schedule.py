@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from compliance.schedule import ScheduleError, cadence, cron_fields, to_croniter
+from compliance.cron import ScheduleError, cron_fields, cron_gaps, to_croniter
 from croniter import croniter
 
 
@@ -59,16 +59,16 @@ def test_invalid_schedules_are_rejected(schedule):
     ("cron(0 5 ? * 2#5 *)", timedelta(days=63), timedelta(days=119)),  # a fifth Monday: not every month has one
     ("cron(30 23,0 ? * * *)", timedelta(hours=1), timedelta(hours=23)),  # 23:30 -> 00:30 crosses midnight
 ])
-def test_cadence(schedule, shortest, longest):
-    runs = cadence(schedule)
+def test_cron_gaps(schedule, shortest, longest):
+    runs = cron_gaps(schedule)
     assert (runs.shortest, runs.longest) == (shortest, longest)
 
 
 def test_a_schedule_that_runs_once_has_no_gap():
-    runs = cadence("cron(0 5 1 1 ? 2027)")
+    runs = cron_gaps("cron(0 5 1 1 ? 2027)")
     assert (runs.runs, runs.longest) == (1, None)
 
 
 def test_a_schedule_whose_years_are_past_never_runs():
-    runs = cadence("cron(0 5 1 1 ? 2020)")
+    runs = cron_gaps("cron(0 5 1 1 ? 2020)")
     assert (runs.runs, runs.shortest, runs.longest) == (0, None, None)

@@ -1,4 +1,4 @@
-"""The resource-type policies (compliance/resource_types.py): PASS / FAIL / SKIP tables per policy and per type on
+"""The resource-type policies (compliance/guards/selections.py): PASS / FAIL / SKIP tables per policy and per type on
 the pure checks, then the same verdicts and their levels per profile through the pack process.
 
 The compliant stack (policy_stack.py) selects RDS databases and EBS volumes; its plan has a cold-storage rule
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
-from compliance import resource_types
+from compliance.guards import selections
 from compliance.registry import BY_NAME
 from compliance.resource_types_table import load_table
 from compliance.resources import PLAN, REGION_SETTINGS
@@ -231,7 +231,7 @@ def test_every_type_or_feature_a_policy_or_validator_names_is_in_the_table():
     named = {(path.name, line, value) for path in SOURCES for line, value in _literal_arguments(path)}
     assert named, "the scan finds the table queries"
     assert {entry for entry in named if entry[2] not in known} == set()
-    assert set(resource_types.REQUIREMENT_SETTING) == TABLE.requirement_names
+    assert set(selections.REQUIREMENT_SETTING) == TABLE.requirement_names
     # The config's validators take their names from the table too.
     assert get_args(ResourceTypeName) == TABLE.type_names
     assert set(get_args(FullManagementTypeName)) == TABLE.types_supporting("fullManagement")

@@ -1,11 +1,11 @@
-"""The indexed vault look-ups (`compliance.vaults`, `Stack.dependents`) find what a scan of the stack finds:
+"""The indexed vault look-ups (`compliance.vault_links`, `Stack.dependents`) find what a scan of the stack finds:
 linked through property_dependencies or named literally in the same region, each once, in stack order."""
 
 from __future__ import annotations
 
 from compliance.facts import UNKNOWN_STRING
 from compliance.resources import PLAN, SELECTION, VAULT, VAULT_LOCK, Props, Resource, Stack
-from compliance.vaults import attached, lock_of, vault_named
+from compliance.vault_links import attached, lock_of, vault_named
 
 
 def resource(type_: str, name: str, props: dict, deps: dict[str, list[str]] | None = None) -> Resource:

@@ -1,9 +1,10 @@
 """The selected compliance profile (a `--policy-pack-config` file, e.g. policies/profiles/sec-17a-4.json) and where a
 strategy breaks it.
 
-The verdict is the pack's own: each strategy is written as the `aws:backup/plan:Plan` inputs it would produce and
-handed to the pack's retention policies (`compliance.retention`: minimum and maximum retention, frequency, warm
-period) and its cross-region copy policy, with the profile's figures and levels, filled with the policies'
+The verdict is the pack's own: each strategy is written as the `aws:backup/plan:Plan` inputs the program would
+register for it (`components.backup_rules`, the plan component's own mapping) and handed to the pack's retention
+policies (`compliance.guards.plan_retention`: minimum and maximum retention, frequency, warm period) and its
+cross-region copy policy, with the profile's figures and levels, filled with the policies'
 defaults as the CLI does. So a flag here reads the same as the gate's message. It is advice for comparing
 strategies; the gate itself is `python -m preflight`.
 """
@@ -14,20 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compliance import facts, protection, retention
+from compliance import facts
+from compliance.registry import BY_NAME
 from compliance.resources import PLAN, Arn, Props, Resource, Stack
+from pulumi._types import input_type_to_dict, is_input_type
 
+from components.backup_rules import rule_args
+from components.config.plan import CopyToConfig, RuleConfig
 from preflight.pack_config import load_policy_config_file, resolve_policy_config
-from preflight.retention.model import CopyTarget, Lifecycle, Rule, Strategy
+from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy
 
 MIN_RETENTION = "aws-backup-plan-enforce-min-retention"
 MAX_RETENTION = "aws-backup-plan-enforce-max-retention"
 MIN_FREQUENCY = "aws-backup-plan-enforce-min-frequency"
 WARM_PERIOD = "aws-backup-plan-enforce-warm-period"
 CROSS_REGION_COPY = "aws-backup-plan-require-cross-region-copy"
-POLICIES = [*retention.POLICIES, *(policy for policy in protection.POLICIES if policy.name == CROSS_REGION_COPY)]
+POLICIES = [BY_NAME[name] for name in (MIN_RETENTION, MAX_RETENTION, MIN_FREQUENCY, WARM_PERIOD, CROSS_REGION_COPY)]
 HOURS_PER_DAY = 24
-REPORT_ACCOUNT = "000000000000"  # stands in for the account in destination ARNs built from vault names
 
 
 # The report's policies as the pack describes them to the CLI: default level and config schema.
@@ -63,36 +67,43 @@ class Profile:
         return self.settings.get(policy, {}).get(key)
 
 
-def _lifecycle_props(lifecycle: Lifecycle) -> dict[str, int]:
-    props = {}
-    if lifecycle.delete_after_days is not None:
-        props["deleteAfter"] = lifecycle.delete_after_days
-    if lifecycle.cold_after_days is not None:
-        props["coldStorageAfter"] = lifecycle.cold_after_days
-    return props
+def _rule_config(rule: Rule) -> RuleConfig:
+    """The rule in the stack config's own terms, for the one config -> plan-inputs mapping the program uses."""
+    lifecycle = rule.lifecycle
+    return RuleConfig(
+        name=rule.name, schedule=rule.schedule, timezone=rule.timezone,
+        cold_storage_after_days=lifecycle.cold_storage_after_days, delete_after_days=lifecycle.delete_after_days,
+        continuous_backup=rule.continuous_backup,
+        opt_in_to_archive_for_supported_resources=rule.opt_in_to_archive_for_supported_resources,
+        copy_to=[CopyToConfig(vault=copy.vault, cold_storage_after_days=copy.lifecycle.cold_storage_after_days,
+                              delete_after_days=copy.lifecycle.delete_after_days) for copy in rule.copies],
+    )
 
 
-def _vault_arn(region: str, vault: str) -> str:
-    return vault if Arn.parse(vault) else f"arn:aws:backup:{region}:{REPORT_ACCOUNT}:backup-vault:{vault}"
+def _destination_arn(copy: CopyTarget) -> str:
+    """The copy's destination vault ARN: given, or built as the program builds it for a vault of the stack, with
+    the account left empty (the stack's own account, which the report cannot know offline)."""
+    if Arn.parse(copy.vault):
+        return copy.vault
+    partition = facts.partition_of_region(copy.region) or "aws"
+    return f"arn:{partition}:backup:{copy.region}::backup-vault:{copy.vault}"
 
 
-def _rule_props(rule: Rule) -> dict[str, Any]:
-    return {
-        "ruleName": rule.name,
-        "schedule": rule.schedule,
-        "enableContinuousBackup": rule.continuous,
-        "lifecycle": _lifecycle_props(rule.lifecycle),
-        "copyActions": [
-            {"destinationVaultArn": _vault_arn(copy.region, copy.vault), "lifecycle": _lifecycle_props(copy.lifecycle)}
-            for copy in rule.copies
-        ],
-    }
+def engine_inputs(value: Any) -> Any:
+    """pulumi-aws input types as the engine receives them: camelCase names, unset values left out."""
+    if is_input_type(type(value)):
+        return {name: engine_inputs(item) for name, item in input_type_to_dict(value).items()}
+    if isinstance(value, list):
+        return [engine_inputs(item) for item in value]
+    return value
 
 
 def as_plan_resource(strategy: Strategy) -> Resource:
-    """The strategy as the plan resource the program would register, for the pack's checks."""
-    props = Props({"name": strategy.name, "region": strategy.region,
-                   "rules": [_rule_props(rule) for rule in strategy.rules]}, PLAN)
+    """The strategy as the plan resource the program would register (`components.backup_rules`), for the pack's
+    checks. Retention is judged, not where the rules store their points: no target vault."""
+    rules = [engine_inputs(rule_args(_rule_config(rule), None, [_destination_arn(copy) for copy in rule.copies]))
+             for rule in strategy.rules]
+    props = Props({"name": strategy.name, "region": strategy.region, "rules": rules}, PLAN)
     return Resource(type=PLAN, name=strategy.name, urn=f"urn:retention-report::{strategy.name}", props=props)
 
 

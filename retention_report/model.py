@@ -2,7 +2,8 @@
 schedule, a lifecycle (warm, then cold, then deleted) and copies to other vaults with their own lifecycle.
 
 They are built from the stack config (`strategies.py`) or by hand (tests, alternative strategies), and know nothing
-of pydantic or Pulumi.
+of pydantic or Pulumi. Their fields are named as the stack config's (`cold_storage_after_days`,
+`continuous_backup`, ...): one name per fact from the stack file to the report.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from components.config.resource_types import RESOURCE_TYPES
 
 @dataclass(frozen=True)
 class Lifecycle:
-    cold_after_days: int | None = None  # None: never moves to cold storage
+    cold_storage_after_days: int | None = None  # None: never moves to cold storage
     delete_after_days: int | None = None  # None: kept forever
 
 
@@ -31,8 +32,8 @@ class Rule:
     schedule: str  # cron(...)
     lifecycle: Lifecycle
     timezone: str = "Etc/UTC"
-    continuous: bool = False
-    archive_opt_in: bool = False  # OptInToArchiveForSupportedResources (EBS cold storage is its archive tier)
+    continuous_backup: bool = False
+    opt_in_to_archive_for_supported_resources: bool = False  # EBS cold storage is its archive tier
     copies: tuple[CopyTarget, ...] = ()
 
 
@@ -60,20 +61,20 @@ class Workload:
 class TypeSupport:
     """What AWS Backup does for a resource type, from the one resource types table."""
 
-    cold: bool  # lifecycle to cold storage honoured (AWS ignores it for other types)
-    cold_needs_archive_opt_in: bool  # cold storage is the EBS snapshot archive tier
-    continuous: bool  # continuous backup / point-in-time restore
+    cold_storage: bool  # lifecycle to cold storage honoured (AWS ignores it for other types)
+    cold_storage_needs_archive_opt_in: bool  # cold storage is the EBS snapshot archive tier
+    continuous_backup: bool  # point-in-time restore
 
     @classmethod
     def of(cls, resource_type: str) -> TypeSupport:
         features = RESOURCE_TYPES[resource_type].features
         cold = features["coldStorage"]
         return cls(
-            cold=cold.supported,
-            cold_needs_archive_opt_in=cold.via == "archiveTier",
-            continuous=features["continuousBackup"].supported,
+            cold_storage=cold.supported,
+            cold_storage_needs_archive_opt_in=cold.via == "archiveTier",
+            continuous_backup=features["continuousBackup"].supported,
         )
 
 
 # The lifecycle exactly as written: what the summary counts show (every type that honours cold storage).
-AS_WRITTEN = TypeSupport(cold=True, cold_needs_archive_opt_in=False, continuous=False)
+AS_WRITTEN = TypeSupport(cold_storage=True, cold_storage_needs_archive_opt_in=False, continuous_backup=False)

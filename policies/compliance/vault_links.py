@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compliance.plans import Lifecycle, rules
-from compliance.resources import VAULT, VAULT_LOCK, Arn, Props, Resource, Stack
+from compliance.plan_lifecycles import Lifecycle, rule_label, rules
+from compliance.resources import PLAN, VAULT, VAULT_LOCK, Arn, Props, Resource, Stack
 
 
 def vault_name(vault: Resource) -> str | None:
@@ -134,3 +134,25 @@ def copy_destination(stack: Stack, plan: Resource, action: Props) -> Destination
              f"an ARN unknown until the resources exist (one of the vaults {names})" if candidates else
              "an ARN unknown until the resources exist, from no vault of this stack")
     return Destination(shown, None, candidates)
+
+
+def copy_destinations(stack: Stack, plan: Resource) -> list[tuple[str, Destination]]:
+    """(rule label, destination) of every copy action of the plan."""
+    return [(rule_label(rule), copy_destination(stack, plan, action))
+            for rule in rules(plan) for action in rule.items("copyActions")]
+
+
+# The knob `own_accounts` reads, for every policy that tells cross-account copies.
+ACCOUNT_ID_KNOB = {"accountId": {"type": ["string", "null"], "pattern": "^[0-9]{12}$", "default": None,
+                                 "description": "The stack's own AWS account, to tell cross-account copies; by "
+                                                "default the account of the stack's own vaults as copy "
+                                                "destinations show it."}}
+
+
+def own_accounts(stack: Stack, config: dict) -> set[str]:
+    """The stack's own account: the `accountId` knob when set, else the accounts in the literal ARNs of copy
+    destinations that are vaults of this stack (a stack creates its vaults in its own account)."""
+    if config.get("accountId"):
+        return {str(config["accountId"])}
+    return {d.arn.account for plan in stack.of_kind(PLAN) for _, d in copy_destinations(stack, plan)
+            if d.arn is not None and d.vaults}

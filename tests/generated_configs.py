@@ -1,5 +1,5 @@
-"""Hypothesis strategies for stack configs, next to the schema so they grow with it (tests only: hypothesis is a
-dev requirement and the program never imports this module).
+"""Hypothesis strategies for stack configs (test-only: hypothesis is a dev requirement). They follow the schema of
+`components.config`: a new key or cross-field rule there needs its draw here.
 
 - `valid_configs()` draws configs the schema must accept and the program must build: every cross-field rule of
   `components.config` holds by construction (names, references, regions, locks, lifecycles, replication).

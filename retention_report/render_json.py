@@ -8,7 +8,18 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from preflight.retention.report import RetentionReport, StrategyReport
+from pydantic.alias_generators import to_camel
+
+from retention_report.contents import RetentionReport, StrategyReport
+
+
+def _stack_file_names(value: Any) -> Any:
+    """Field names as the stack file spells them (`cold_storage_after_days` -> `coldStorageAfterDays`)."""
+    if isinstance(value, dict):
+        return {to_camel(key): _stack_file_names(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stack_file_names(item) for item in value]
+    return value
 
 
 def _finite(value: float) -> float | None:
@@ -22,7 +33,7 @@ def _strategy(report: StrategyReport) -> dict[str, Any]:
         "kind": strategy.kind,
         "region": strategy.region,
         "resourceTypes": list(strategy.resource_types),
-        "rules": [asdict(rule) for rule in strategy.rules],
+        "rules": [_stack_file_names(asdict(rule)) for rule in strategy.rules],
         "notes": list(strategy.notes),
         "pointsPerResource": {
             region: {"warm": _finite(f.warm_points), "cold": _finite(f.cold_points),

@@ -1,4 +1,4 @@
-"""`python -m preflight --stack prod --report retention [--format md|json] [--out DIR]`: retention strategies side by
+"""`python -m retention_report --stack prod [--format md|json] [--out DIR]`: retention strategies side by
 side for each plan of the stack. Without --out the report goes to stdout; with --out DIR it is written to
 DIR/retention-<stack>.md (or .json) together with the timeline DIR/retention-<stack>.png.
 
@@ -13,27 +13,26 @@ from pathlib import Path
 
 from components.config.loader import ConfigError, load_stack_config
 from preflight.pack_config import PolicyConfigError
-from preflight.retention.pricing import DEFAULT_PRICES, PriceError, PriceTable
-from preflight.retention.profile import Profile
-from preflight.retention.render_json import render_json
-from preflight.retention.render_md import render_markdown
-from preflight.retention.render_png import render_png
-from preflight.retention.report import build_report
-from preflight.retention.schedule import ScheduleError
-from preflight.retention.workloads import CostModelError, load_cost_model
 from preflight.stack_files import StackFileError, read_stack
+from retention_report.backup_times import ScheduleError
+from retention_report.contents import build_report
+from retention_report.pricing import DEFAULT_PRICES, PriceError, PriceTable
+from retention_report.profile import Profile
+from retention_report.render_json import render_json
+from retention_report.render_md import render_markdown
+from retention_report.render_png import render_png
+from retention_report.workloads import CostModelError, load_cost_model
 
 EXIT_USAGE = 2
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m preflight --report retention",
+        prog="python -m retention_report",
         description="Compare retention strategies for each backup plan of a stack: recovery points, worst-case "
                     "RPO, oldest restorable point, monthly cost, and where each breaks the compliance profile.",
     )
     p.add_argument("--stack", "-s", required=True, help="the stack: reads Pulumi.<stack>.yaml")
-    p.add_argument("--report", choices=["retention"], default="retention", help="the report (retention)")
     p.add_argument("--format", choices=["md", "json"], default="md", help="Markdown (default) or JSON")
     p.add_argument("--out", metavar="DIR", help="write retention-<stack>.<md|json> and .png here instead of stdout")
     p.add_argument("--policy-pack-config", metavar="FILE",
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                               load_cost_model(Path(args.cost_model) if args.cost_model else None),
                               PriceTable.load(Path(args.prices)))
     except (ConfigError, StackFileError, PolicyConfigError, CostModelError, PriceError, ScheduleError) as error:
-        sys.stderr.write(f"preflight: error: {error}\n")
+        sys.stderr.write(f"retention_report: error: {error}\n")
         return EXIT_USAGE
 
     text = render_json(report) if args.format == "json" else render_markdown(report)

@@ -1,7 +1,7 @@
 """When a rule's AWS cron schedule fires, reduced to what the retention model needs: how often (backups per day) and
 the longest wait between two backups, alone or together with the plan's other rules.
 
-The AWS dialect is read once, by the pack (`compliance.schedule`: validation and translation to croniter); this
+The AWS dialect is read once, by the pack (`compliance.cron`: validation and translation to croniter); this
 module only walks the occurrences, over a fixed reference window of two calendar years (one a leap year, so every
 day-of-month, weekday and month pattern shows up) and on the wall clock of the rule's time zone: the gaps are
 between real instants (a daily backup across a DST change is 23 or 25 hours after the previous one).
@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from compliance.schedule import ScheduleError, cron_fields, to_croniter
+from compliance.cron import ScheduleError, cron_fields, to_croniter
 from croniter import CroniterBadDateError, CroniterError, croniter
 
 REFERENCE_YEARS = (2028, 2030)  # [2028-01-01, 2030-01-01): 731 days, 2028 is a leap year
-__all__ = ["Cadence", "ScheduleError", "cadence", "occurrences", "worst_gap_hours"]
+__all__ = ["BackupRate", "ScheduleError", "backup_rate", "occurrences", "worst_gap_hours"]
 
 
 @dataclass(frozen=True)
-class Cadence:
+class BackupRate:
     per_day: float  # mean backups per day over the reference window
     max_gap_hours: float  # longest time between two consecutive backups (inf when it fires at most once)
 
@@ -71,8 +71,8 @@ def worst_gap_hours(schedules: Iterable[tuple[str, str]]) -> float:
     return max(gaps) if gaps else float("inf")
 
 
-def cadence(schedule: str, timezone: str = "Etc/UTC") -> Cadence:
+def backup_rate(schedule: str, timezone: str = "Etc/UTC") -> BackupRate:
     start, end = _window(timezone)
     fired = [instant for instant in occurrences(schedule, timezone) if instant < end]
     days = (end - start).total_seconds() / 86400
-    return Cadence(per_day=len(fired) / days, max_gap_hours=worst_gap_hours([(schedule, timezone)]))
+    return BackupRate(per_day=len(fired) / days, max_gap_hours=worst_gap_hours([(schedule, timezone)]))

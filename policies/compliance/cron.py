@@ -38,7 +38,7 @@ class ScheduleError(ValueError):
 
 
 @dataclass(frozen=True)
-class Cadence:
+class CronGaps:
     """What a schedule does over a full period: its runs, and its shortest and longest gap between runs."""
 
     runs: int
@@ -120,7 +120,7 @@ def _matching_days(parsed: croniter) -> list[date]:
 
 
 @lru_cache(maxsize=1024)
-def cadence(schedule: str) -> Cadence | None:
+def cron_gaps(schedule: str) -> CronGaps | None:
     """The shortest and longest gap of a valid schedule over a full period, or None if croniter cannot parse this
     AWS construct (e.g. `LW`)."""
     expression = to_croniter(cron_fields(schedule))  # raises ScheduleError, a ValueError: outside the try
@@ -134,4 +134,4 @@ def cadence(schedule: str) -> Cadence | None:
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)] if days else []
     gaps += [timedelta(days=(later - earlier).days) + times[0] - times[-1]
              for earlier, later in itertools.pairwise(days)]
-    return Cadence(runs=len(days) * len(times), shortest=min(gaps, default=None), longest=max(gaps, default=None))
+    return CronGaps(runs=len(days) * len(times), shortest=min(gaps, default=None), longest=max(gaps, default=None))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from compliance import facts
 from compliance.resources import Props, Resource
 
+RULE_KEY = "aws-backups:plans[].rules[]"  # the stack-config list a plan's rules come from
 # The plan properties `lifecycles()` reads.
 LIFECYCLE_READS = (
     "rules[].ruleName",

@@ -30,9 +30,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from preflight.retention.model import AS_WRITTEN, Lifecycle, Rule, Strategy, TypeSupport, Workload
-from preflight.retention.pricing import Price, PriceTable
-from preflight.retention.schedule import cadence, worst_gap_hours
+from retention_report.backup_times import backup_rate, worst_gap_hours
+from retention_report.model import AS_WRITTEN, Lifecycle, Rule, Strategy, TypeSupport, Workload
+from retention_report.pricing import Price, PriceTable
 
 DAYS_PER_MONTH = 365.25 / 12
 CONTINUOUS_RPO_HOURS = 5 / 60  # point-in-time restore: about five minutes behind
@@ -70,22 +70,22 @@ class Tranche:
 def split_days(lifecycle: Lifecycle, support: TypeSupport, archive_opt_in: bool) -> tuple[float, float]:
     """(warm days, cold days) a recovery point spends, for a type; inf when it is never deleted."""
     delete = math.inf if lifecycle.delete_after_days is None else float(lifecycle.delete_after_days)
-    honours_cold = support.cold and (archive_opt_in or not support.cold_needs_archive_opt_in)
-    if lifecycle.cold_after_days is None or not honours_cold:
+    honours_cold = support.cold_storage and (archive_opt_in or not support.cold_storage_needs_archive_opt_in)
+    if lifecycle.cold_storage_after_days is None or not honours_cold:
         return delete, 0.0
-    cold_after = float(lifecycle.cold_after_days)
+    cold_after = float(lifecycle.cold_storage_after_days)
     return min(cold_after, delete), max(delete - cold_after, 0.0)
 
 
 def tranches(strategy: Strategy, support: TypeSupport) -> list[Tranche]:
     found = []
     for rule in strategy.rules:
-        every = cadence(rule.schedule, rule.timezone)
-        continuous = rule.continuous and support.continuous
-        warm, cold = split_days(rule.lifecycle, support, rule.archive_opt_in)
+        every = backup_rate(rule.schedule, rule.timezone)
+        continuous = rule.continuous_backup and support.continuous_backup
+        warm, cold = split_days(rule.lifecycle, support, rule.opt_in_to_archive_for_supported_resources)
         found.append(Tranche(rule.name, strategy.region, None, every.per_day, warm, cold, continuous))
         for copy in rule.copies:  # copies of continuous backups are snapshots, on the rule's schedule
-            warm, cold = split_days(copy.lifecycle, support, rule.archive_opt_in)
+            warm, cold = split_days(copy.lifecycle, support, rule.opt_in_to_archive_for_supported_resources)
             found.append(Tranche(rule.name, copy.region, copy.vault, every.per_day, warm, cold))
     return found
 
@@ -128,7 +128,7 @@ class TypeFigures:
 def _rpo_hours(strategy: Strategy, region: str, support: TypeSupport) -> float:
     """Largest gap between two recovery points in `region`: every rule landing there counts."""
     landing = [rule for rule in strategy.rules if strategy.region == region or _copies_to(rule, region)]
-    if strategy.region == region and support.continuous and any(rule.continuous for rule in landing):
+    if strategy.region == region and support.continuous_backup and any(rule.continuous_backup for rule in landing):
         return CONTINUOUS_RPO_HOURS
     return worst_gap_hours((rule.schedule, rule.timezone) for rule in landing)
 

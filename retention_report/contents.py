@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass, field
 
 from components.config.stack import StackConfig
-from preflight.retention.analysis import RegionFigures, TypeFigures, region_points, type_figures
-from preflight.retention.model import Strategy, Workload
-from preflight.retention.pricing import PriceTable
-from preflight.retention.profile import Breach, Profile, breaches
-from preflight.retention.strategies import stack_strategies
+from retention_report.figures import RegionFigures, TypeFigures, region_points, type_figures
+from retention_report.model import Strategy, Workload
+from retention_report.pricing import PriceTable
+from retention_report.profile import Breach, Profile, breaches
+from retention_report.strategies import stack_strategies
 
 
 @dataclass

@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 
 from components.config.resource_types import RESOURCE_TYPES
-from preflight.retention.analysis import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH
-from preflight.retention.model import TypeSupport
-from preflight.retention.pricing import PriceTable
-from preflight.retention.report import RetentionReport, StrategyReport
-from preflight.retention.workloads import DEFAULT_COUNT, DEFAULT_DAILY_CHANGE, DEFAULT_SIZE_GB
+from retention_report.contents import RetentionReport, StrategyReport
+from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH
+from retention_report.model import TypeSupport
+from retention_report.pricing import PriceTable
+from retention_report.workloads import DEFAULT_COUNT, DEFAULT_DAILY_CHANGE, DEFAULT_SIZE_GB
 
 INF = "∞"
 
@@ -108,9 +108,9 @@ def cost_table(report: StrategyReport) -> list[str]:
 
 def arithmetic(prices: PriceTable) -> str:
     """How the figures are computed; the type lists come from the resource types table and the price table."""
-    no_cold = ", ".join(kind for kind in RESOURCE_TYPES if not TypeSupport.of(kind).cold)
-    archive = ", ".join(kind for kind in RESOURCE_TYPES if TypeSupport.of(kind).cold_needs_archive_opt_in)
-    continuous = ", ".join(kind for kind in RESOURCE_TYPES if TypeSupport.of(kind).continuous)
+    no_cold = ", ".join(kind for kind in RESOURCE_TYPES if not TypeSupport.of(kind).cold_storage)
+    archive = ", ".join(kind for kind in RESOURCE_TYPES if TypeSupport.of(kind).cold_storage_needs_archive_opt_in)
+    continuous = ", ".join(kind for kind in RESOURCE_TYPES if TypeSupport.of(kind).continuous_backup)
     full = ", ".join(kind for kind in RESOURCE_TYPES if not prices.incremental(kind))
     return f"""\
 How the figures are computed (steady state, per protected resource of S GB changing by a fraction c a day):
@@ -140,7 +140,7 @@ WORKLOADS = (f"Resources: count, size and daily change per type as in the cost t
 
 def _price_lines(report: RetentionReport) -> list[str]:
     caveats = sorted({note for group in report.groups for r in group for note in r.price_caveats})
-    lines = ["Prices: `preflight/retention/prices.json` (USD, read " + report.prices.document["read"] + "); sources:"]
+    lines = ["Prices: `retention_report/prices.json` (USD, read " + report.prices.document["read"] + "); sources:"]
     for key, source in report.prices.sources.items():
         lines.append(f"- `{key}`: [{source['title']}]({source['url']}) ({source['pageDate']})")
     if caveats:

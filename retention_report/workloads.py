@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from components.config.resource_types import RESOURCE_TYPES
-from preflight.retention.model import Workload
+from retention_report.model import Workload
 
 DEFAULT_COUNT = 1
 DEFAULT_SIZE_GB = 100.0

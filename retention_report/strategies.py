@@ -8,8 +8,8 @@ from components.config.plan import PlanConfig, RuleConfig
 from components.config.presets import PRESETS
 from components.config.resource_types import RESOURCE_TYPES
 from components.config.stack import StackConfig
-from preflight.retention.model import CopyTarget, Lifecycle, Rule, Strategy
-from preflight.retention.profile import Profile, minimum_strategy
+from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy
+from retention_report.profile import Profile, minimum_strategy
 
 DEFAULT_TIMEZONE = "Etc/UTC"  # AWS Backup's default ScheduleExpressionTimezone
 GFS_PRESETS = ("daily", "weekly", "monthly7Year")
@@ -36,8 +36,8 @@ def _rule(config: StackConfig, rule: RuleConfig) -> Rule:
         schedule=str(rule.schedule),
         lifecycle=Lifecycle(rule.cold_storage_after_days, rule.delete_after_days),
         timezone=rule.timezone or DEFAULT_TIMEZONE,
-        continuous=rule.continuous_backup,
-        archive_opt_in=rule.opt_in_to_archive_for_supported_resources,
+        continuous_backup=rule.continuous_backup,
+        opt_in_to_archive_for_supported_resources=rule.opt_in_to_archive_for_supported_resources,
         copies=copies,
     )
 
@@ -59,13 +59,9 @@ def plan_strategy(config: StackConfig, plan: PlanConfig) -> Strategy:
     )
 
 
-def preset_rule(preset: str) -> Rule:
-    values = PRESETS[preset]
-    return Rule(
-        name=str(values["name"]),
-        schedule=str(values["schedule"]),
-        lifecycle=Lifecycle(values.get("coldStorageAfterDays"), values.get("deleteAfterDays")),
-    )
+def preset_rule(config: StackConfig, preset: str) -> Rule:
+    """A preset alone, as the stack config reads `preset: <name>` (no copies)."""
+    return _rule(config, RuleConfig(preset=preset))
 
 
 def dr_vault(config: StackConfig, region: str) -> CopyTarget | None:
@@ -76,12 +72,13 @@ def dr_vault(config: StackConfig, region: str) -> CopyTarget | None:
     return None
 
 
-def alternatives(base: Strategy, profile: Profile, dr: CopyTarget | None = None) -> list[Strategy]:
+def alternatives(config: StackConfig, base: Strategy, profile: Profile) -> list[Strategy]:
     same = {"region": base.region, "resource_types": base.resource_types}
-    found = [minimum_strategy(profile, base.region, base.resource_types, dr)]
-    found += [Strategy(name=f"preset {name}", kind="preset", rules=(preset_rule(name),), **same) for name in PRESETS]
+    found = [minimum_strategy(profile, base.region, base.resource_types, dr_vault(config, base.region))]
+    found += [Strategy(name=f"preset {name}", kind="preset", rules=(preset_rule(config, name),), **same)
+              for name in PRESETS]
     found.append(Strategy(name="grandfather-father-son", kind="alternative",
-                          rules=tuple(preset_rule(name) for name in GFS_PRESETS), **same,
+                          rules=tuple(preset_rule(config, name) for name in GFS_PRESETS), **same,
                           notes=(f"presets {', '.join(GFS_PRESETS)} together, no copies",)))
     return found
 
@@ -91,5 +88,5 @@ def stack_strategies(config: StackConfig, profile: Profile) -> list[list[Strateg
     groups = []
     for plan in config.plans:
         base = plan_strategy(config, plan)
-        groups.append([base, *alternatives(base, profile, dr_vault(config, base.region))])
+        groups.append([base, *alternatives(config, base, profile)])
     return groups

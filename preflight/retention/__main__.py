@@ -1,5 +1,0 @@
-import sys
-
-from preflight.retention.cli import main
-
-sys.exit(main())
