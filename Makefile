@@ -4,7 +4,7 @@ VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: preflight test bench engine
+.PHONY: preflight test bench bench-review engine
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,3 +27,7 @@ test: $(STAMP) engine
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The review of a stack edit against one preflight of prod, alternating (bench/README.md, "Review").
+bench-review: $(STAMP)
+	$(PY) -m bench.review_speed

@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.synthetic import stack_yaml
+from bench.timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -45,21 +44,12 @@ def run_case(label: str, stack: str, profile: str, config_file: Path | None = No
         command += ["--config-file", str(config_file)]
     output = RESULTS / f"{label}.json"
     with output.open("w") as stdout:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL)
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        except BaseException:
-            process.kill()
-            raise
-        wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"bench: {label} failed with exit code {process.returncode}: {' '.join(command)}")
+        timing = timed(command, ROOT, stdout)
+    if timing.exit_code not in (0, 1):
+        raise SystemExit(f"bench: {label} failed with exit code {timing.exit_code}: {' '.join(command)}")
     summary = json.loads(output.read_text())["summary"]
-    cpu = usage.ru_utime + usage.ru_stime
-    return Case(label=label, resources=summary["resources"], wall_s=round(wall, 2), cpu_s=round(cpu, 2),
-                peak_rss_mb=round(usage.ru_maxrss / 1024, 1), exit_code=process.returncode,
+    return Case(label=label, resources=summary["resources"], wall_s=round(timing.wall_s, 2),
+                cpu_s=round(timing.cpu_s, 2), peak_rss_mb=round(timing.peak_rss_mb, 1), exit_code=timing.exit_code,
                 mandatory=summary["mandatory"], could_not_run=summary["couldNotRun"])
 
 

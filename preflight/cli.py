@@ -7,19 +7,18 @@ run); 2 a usage or config error (bad stack file, failing program, bad policy con
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from preflight.analysis import Analyzer, start_pack
-from preflight.engine_model import load_facts
+from preflight.analysis import start_pack
+from preflight.exit_codes import EXIT_USAGE
+from preflight.judge import Judgement, judge_all
 from preflight.pack_client import PackError
 from preflight.pack_config import PolicyConfigError, load_policy_config_file
-from preflight.program import ProgramError, run_program
+from preflight.program import ProgramError
 from preflight.progress import Progress
 from preflight.recorder import SHAPES
-from preflight.replacement import replacement_notes
-from preflight.report import EXIT_USAGE, Outcome, render_json, render_text
+from preflight.report import render_json, render_text
 from preflight.stack_files import StackFileError, read_stack
 
 EXIT_INTERRUPTED = 130
@@ -30,7 +29,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m preflight",
         description="Preview a Pulumi stack offline under SDK mocks and run a CrossGuard policy pack on it, "
                     "as `pulumi preview --policy-pack` does. Exit 0: no mandatory violation; 1: a mandatory "
-                    "violation (--strict: or a policy that could not run); 2: usage or config error.",
+                    "violation (--strict: or a policy that could not run); 2: usage or config error. "
+                    "`python -m preflight review --help`: what an edit of a stack file does.",
     )
     p.add_argument("--stack", "-s", required=True, help="the stack: reads Pulumi.<stack>.yaml")
     p.add_argument("--policy-pack", default=None, metavar="DIR",
@@ -61,15 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = read_stack(args.cwd, args.stack, args.config_file)
         pack_dir = Path(args.policy_pack) if args.policy_pack else settings.project_dir / "policies"
         policy_config = load_policy_config_file(args.policy_pack_config) if args.policy_pack_config else None
-
-        with (start_pack(pack_dir, settings, dry_run=not args.up) as pack,
-              Analyzer(pack, settings, policy_config) as analyzer):
-            progress.step(f"running the program for stack {args.stack} (the policy pack starts and analyses its "
-                          "resources meanwhile)", force=True)
-            run = run_program(settings, preview=not args.up, on_resource=analyzer.submit, shape=args.shape)
-            progress.step(f"waiting for the policy pack {pack_dir}", force=True)
-            analysis = analyzer.finish(run.resources,
-                                       on_progress=progress.counter("analysing resources", len(run.resources)))
+        judgement = Judgement(settings, policy_config, up=args.up, shape=args.shape, strict=args.strict,
+                              policy_config_file=args.policy_pack_config)
+        with start_pack(pack_dir, settings, dry_run=not args.up) as pack:
+            [outcome] = judge_all([judgement], pack, pack_dir, progress)
+        if isinstance(outcome, Exception):
+            raise outcome
     except (StackFileError, PolicyConfigError, ProgramError, PackError) as error:
         progress.done()
         return _fail(str(error))
@@ -78,11 +75,5 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("preflight: interrupted; the policy pack was stopped\n")
         return EXIT_INTERRUPTED
     progress.done()
-
-    outcome = Outcome(stack=settings.stack, project=settings.project, preview=not args.up, shape=args.shape,
-                      pack_dir=os.path.relpath(pack_dir), resources=run.resources, analysis=analysis,
-                      strict=args.strict, policy_config=args.policy_pack_config,
-                      notes=settings.notes + run.notes + analysis.notes
-                      + replacement_notes(run.resources, load_facts()))
     sys.stdout.write(render_json(outcome) if args.json else render_text(outcome))
     return outcome.exit_code

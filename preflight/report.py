@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from preflight.analysis import Analysis
+from preflight.exit_codes import EXIT_OK, EXIT_VIOLATIONS
 from preflight.pack_client import Diagnostic
 from preflight.recorder import RecordedResource
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2}
 
 
@@ -150,7 +150,8 @@ def to_json(outcome: Outcome) -> dict[str, Any]:
                        "enforcementLevels": outcome.analysis.policy_levels},
         "resources": [
             {"type": r.type, "name": r.name, "urn": r.urn, "parent": r.parent, "inputs": r.properties,
-             "outputs": r.properties if r.outputs is None else r.outputs, "protect": r.protect}
+             "outputs": r.properties if r.outputs is None else r.outputs, "protect": r.protect,
+             "custom": r.custom, "propertyDependencies": r.property_dependencies}
             for r in outcome.resources
         ],
         "diagnostics": [_diagnostic_json(d) for d in outcome.verdicts],

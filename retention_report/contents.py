@@ -61,10 +61,10 @@ def strategy_report(strategy: Strategy, profile: Profile, workloads: dict[str, W
 
 
 def build_report(stack: str, config: StackConfig, profile: Profile, workloads: dict[str, Workload],
-                 prices: PriceTable) -> RetentionReport:
+                 prices: PriceTable, *, with_alternatives: bool = True) -> RetentionReport:
     groups = [
         [strategy_report(strategy, profile, workloads, prices) for strategy in group]
-        for group in stack_strategies(config, profile)
+        for group in stack_strategies(config, profile, with_alternatives=with_alternatives)
     ]
     notes = []
     if any(math.isinf(r.total_usd) for group in groups for r in group):

@@ -30,7 +30,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from retention_report.backup_times import backup_rate, worst_gap_hours
+from compliance.backup_times import backup_rate, worst_gap_hours
+
 from retention_report.model import AS_WRITTEN, Lifecycle, Rule, Strategy, TypeSupport, Workload
 from retention_report.pricing import Price, PriceTable
 

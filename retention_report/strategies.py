@@ -83,10 +83,11 @@ def alternatives(config: StackConfig, base: Strategy, profile: Profile) -> list[
     return found
 
 
-def stack_strategies(config: StackConfig, profile: Profile) -> list[list[Strategy]]:
-    """For each plan: the plan first, then its alternatives."""
+def stack_strategies(config: StackConfig, profile: Profile, *, with_alternatives: bool = True
+                     ) -> list[list[Strategy]]:
+    """For each plan: the plan first, then (unless `with_alternatives` is False) its alternatives."""
     groups = []
     for plan in config.plans:
         base = plan_strategy(config, plan)
-        groups.append([base, *alternatives(config, base, profile)])
+        groups.append([base, *(alternatives(config, base, profile) if with_alternatives else [])])
     return groups

@@ -72,7 +72,8 @@ def test_json_is_one_object_with_everything():
     assert vault == {"type": "aws:backup/vault:Vault", "name": "main", "parent": vault["parent"], "protect": False,
                      "urn": "urn:pulumi:unprotected::fixture::fixture:index:BackupVault$aws:backup/vault:Vault::main",
                      "inputs": {"name": "fixture-unprotected-main", "region": "eu-west-1", "tagsAll": {}},
-                     "outputs": vault["outputs"]}
+                     "outputs": vault["outputs"], "custom": True,
+                     "propertyDependencies": {"name": [], "region": []}}
     # What the engine sends AnalyzeStack on a first preview: the checked inputs, what the provider computes unknown.
     assert vault["outputs"] == {**vault["inputs"], "arn": UNKNOWN, "kmsKeyArn": UNKNOWN, "recoveryPoints": UNKNOWN,
                                 "forceDestroy": False}

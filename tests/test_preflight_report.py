@@ -111,7 +111,7 @@ def test_json_object():
     assert document["stack"] == "prod"
     assert document["resources"][3] == {"type": "aws:backup/vault:Vault", "name": "main", "urn": VAULT,
                                         "parent": COMPONENT, "inputs": {"name": "v"}, "outputs": {"name": "v"},
-                                         "protect": True}
+                                        "protect": True, "custom": True, "propertyDependencies": {}}
     assert document["diagnostics"] == [
         {"policy": "retention", "level": "mandatory", "urn": PLAN, "message": VIOLATION.message},
         {"policy": "tags", "level": "advisory", "urn": VAULT, "message": "Vaults carry tags."},

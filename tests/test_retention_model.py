@@ -8,8 +8,8 @@ import itertools
 import math
 
 import pytest
+from compliance.backup_times import backup_rate, occurrences, worst_gap_hours
 
-from retention_report.backup_times import backup_rate, occurrences, worst_gap_hours
 from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH, region_points, type_figures
 from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy, TypeSupport, Workload
 from retention_report.pricing import PriceTable

@@ -1,5 +1,5 @@
-"""When a rule's AWS cron schedule fires, reduced to what the retention model needs: how often (backups per day) and
-the longest wait between two backups, alone or together with the plan's other rules.
+"""When a rule's AWS cron schedule fires, reduced to what the retention report and the review need: how often
+(backups per day) and the longest wait between two backups, alone or together with the plan's other rules.
 
 The AWS dialect is read once, by the pack (`compliance.cron`: validation and translation to croniter); this
 module only walks the occurrences, over a fixed reference window of two calendar years (one a leap year, so every
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from compliance.cron import ScheduleError, cron_fields, to_croniter
 from croniter import CroniterBadDateError, CroniterError, croniter
+
+from compliance.cron import ScheduleError, cron_fields, to_croniter
 
 REFERENCE_YEARS = (2028, 2030)  # [2028-01-01, 2030-01-01): 731 days, 2028 is a leap year
 __all__ = ["BackupRate", "ScheduleError", "backup_rate", "occurrences", "worst_gap_hours"]
@@ -58,7 +59,12 @@ def occurrences(schedule: str, timezone: str = "Etc/UTC") -> tuple[dt.datetime, 
 
 def worst_gap_hours(schedules: Iterable[tuple[str, str]]) -> float:
     """Longest time without a backup when all these (schedule, timezone) pairs back up the same resource."""
-    pairs = list(schedules)
+    return _worst_gap_hours(tuple(sorted(set(schedules))))
+
+
+@lru_cache(maxsize=256)
+def _worst_gap_hours(pairs: tuple[tuple[str, str], ...]) -> float:
+    """Cached: a report or a review asks the same plans again (strategies, the two sides of a review)."""
     if not pairs:
         return float("inf")
     end = min(_window(zone)[1] for _, zone in pairs).astimezone(dt.UTC)
