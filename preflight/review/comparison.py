@@ -69,7 +69,7 @@ class Review:
     cost_before: dict[str, float] | None = None
     cost_after: dict[str, float] | None = None
     kinds: dict[str, list[str]] = field(default_factory=dict)  # change kind -> what shows it
-    same_file: bool = False
+    same_config: str | None = None  # why both sides are the same config, when they are
 
     @property
     def summary(self) -> Mapping[str, Any]:
@@ -167,8 +167,8 @@ def _kinds(review: Review) -> dict[str, list[str]]:
 
 
 def compare(stack: str, base: SideResult, head: SideResult, facts: ProviderFacts, *, base_label: str,
-            head_label: str, same_file: bool = False) -> Review:
-    review = Review(stack, base_label, head_label, head, base, same_file=same_file)
+            head_label: str, same_config: str | None = None) -> Review:
+    review = Review(stack, base_label, head_label, head, base, same_config=same_config)
     old, new = _findings(base), _findings(head)
     review.findings_new = [f for f in new if f not in old]
     review.findings_fixed = [f for f in old if f not in new]

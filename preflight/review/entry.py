@@ -61,7 +61,7 @@ class Request:
     base_text: str | None
     base_label: str
     head_label: str
-    same: bool  # the same config values on both sides (and the same code)
+    same: str | None  # why both sides are the same config with the same code (judged once), when they are
     fail_on: frozenset[str]
 
 
@@ -75,15 +75,18 @@ def _fail_on(text: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
-def _same_config(base: str | None, head: str) -> bool:
-    """The same config values (an edit of comments or layout only)."""
+def _same_config(base: str | None, head: str) -> str | None:
+    """Why the two stack files give the same config values, or None when they do not."""
     if base is None:
-        return False
+        return None
+    if base == head:
+        return "the stack file is the same"
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 10 times faster
     try:
-        return yaml.load(base, Loader=loader) == yaml.load(head, Loader=loader)
+        same = yaml.load(base, Loader=loader) == yaml.load(head, Loader=loader)
     except yaml.YAMLError:
-        return False
+        return None
+    return "the edit changes comments or layout only, no config value" if same else None
 
 
 def _request(args: argparse.Namespace) -> Request:
@@ -103,7 +106,7 @@ def _request(args: argparse.Namespace) -> Request:
         base_text=base_text,
         base_label=f"{relative} at {commit[:10]}" + ("" if args.base else " (merge base with the default branch)"),
         head_label=f"{relative} in the working tree",
-        same=not args.base_code and _same_config(base_text, head_text), fail_on=fail_on)
+        same=None if args.base_code else _same_config(base_text, head_text), fail_on=fail_on)
 
 
 def _policy_config_for_base(path: str | None, head_dir: Path, base_dir: Path) -> Path | None:

@@ -38,7 +38,7 @@ def review_and_render(request: Request, head_spec: SideSpec, base_spec: SideSpec
         base = (SideResult("base", head.preflight, head.report, head.error, head.report_error) if request.same else
                 SideResult("base", EMPTY_STACK, {"plans": []}))
     review = compare(request.stack, base, head, load_facts(), base_label=request.base_label,
-                     head_label=request.head_label, same_file=request.same)
+                     head_label=request.head_label, same_config=request.same)
     code = exit_code(review, request.fail_on)
     text = (render_json(review, code) if output_format == "json" else
             render_markdown(review) if output_format == "md" else render_text(review))

@@ -32,8 +32,7 @@ def verdict_line(review: Review) -> str:
 
 
 def nothing_changed_line(review: Review) -> str:
-    why = ("the edit changes comments or layout only, no config value" if review.same_file else
-           "the edit changes no resource, finding, backup setting or cost")
+    why = review.same_config or "the edit changes no resource, finding, backup setting or cost"
     return (f"Stack {review.stack}: no change ({why}, {review.base_label} -> {review.head_label}); the update would "
             f"be {_counts(review.head)}")
 
