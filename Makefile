@@ -12,10 +12,11 @@ $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt pyproj
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 
-# The compliance gate offline, as `pulumi preview --policy-pack policies` gives it, for both stacks.
+# The compliance gate offline, as `pulumi preview --policy-pack policies` gives it, for the dev, prod and org stacks.
 preflight: $(STAMP)
 	$(PY) -m preflight --stack dev --policy-pack-config policies/profiles/dev.json
 	$(PY) -m preflight --stack prod --policy-pack-config policies/profiles/sec-17a-4.json
+	$(PY) -m preflight --stack org --policy-pack-config policies/profiles/baseline.json
 
 # The real Pulumi CLI for tests/test_engine.py, built from pulumi's Go module (needs Go; instant once built).
 engine:

@@ -2,7 +2,9 @@
 
 import pulumi
 
+from components.backup_policy_documents import policy_documents
 from components.config import load_stack_config, running_program_config
+from components.organization import OrganizationBackupPolicies
 from components.plan import BackupPlan
 from components.region_settings import BackupRegionSettings
 from components.replication import ReplicatedBucket
@@ -11,6 +13,7 @@ from components.vault import BackupVault
 
 # Fails with one line per problem, before anything is registered (ConfigError is a pulumi.RunError: no traceback).
 config = load_stack_config(running_program_config(), pulumi.get_stack())
+backup_policies = policy_documents(config)  # the organization's documents, refused before anything is registered
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
 vaults = {
@@ -27,6 +30,9 @@ replicated = {
     for item in config.replication
 }
 
+if config.organization is not None:
+    organization = OrganizationBackupPolicies(config.organization, backup_policies, context)
+    pulumi.export("backupPolicyIds", organization.policy_ids)
 pulumi.export("vaultArns", {name: vault.arn for name, vault in vaults.items()})
 pulumi.export("planIds", {name: plan.plan_id for name, plan in plans.items()})
 pulumi.export("roleArns", {name: plan.role_arn for name, plan in plans.items()})

@@ -25,7 +25,7 @@ from components.config.stack import StackConfig
 NAMESPACE = "aws-backups"
 REGION_KEY = "aws:region"
 # Stack-file keys whose values are objects or lists: Pulumi hands them to the program as JSON text.
-_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings", "newRegions"}
+_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings", "newRegions", "organization"}
 _NAMESPACE_KEYS = [field.alias for name, field in StackConfig.model_fields.items() if name != "aws_region"]
 
 
@@ -104,6 +104,11 @@ def _unknown_keys(config: Mapping[str, Any]) -> list[str]:
         for key in config
         if key.startswith(NAMESPACE + ":") and key.removeprefix(NAMESPACE + ":") not in _NAMESPACE_KEYS
     ]
+
+
+def config_error(problems: list[Problem]) -> ConfigError:
+    """The error for problems found after loading (e.g. in a rendered document), named by their config keys."""
+    return ConfigError([_describe_problem(problem) for problem in problems])
 
 
 def _describe_problem(problem: Problem) -> str:

@@ -9,6 +9,7 @@ from compliance import facts
 from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
+from components.config.organization import OrganizationConfig
 from components.config.plan import PlanConfig, RuleConfig
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
@@ -40,6 +41,8 @@ class StackConfig(ConfigModel):
     region_settings: RegionSettingsConfig = RegionSettingsConfig()
     # Regions AWS opened after the installed pulumi-aws was released (README, "AWS's rules, once").
     new_regions: list[NewRegion] = []
+    # The organization stack: plans AWS Organizations runs in member accounts (README, "Many accounts").
+    organization: OrganizationConfig | None = None
 
     def vault(self, name: str) -> VaultConfig | None:
         return next((vault for vault in self.vaults if vault.name == name), None)
@@ -89,6 +92,11 @@ class StackConfig(ConfigModel):
                           "needs it opted in (allowed: services no plan selects)")
                   for index, service in enumerate(self.region_settings.opt_out) if service in selected]
         found += self._bucket_prefix_problems()
+        if self.organization is not None:
+            found += within(("organization",), self.organization.problems())
+            for index, plan in enumerate(self.organization.plans):
+                found += self._physical_name_problems(("organization", "plans", index, "name"), plan.name,
+                                                      facts.PLAN_NAME, plan.physical_name(self.name_prefix))
         topic_regions = {vault.name: self.vault_region(vault) if vault.notifications else None for vault in self.vaults}
         for index, item in enumerate(self.replication):
             found += within(("replication", index), item.problems(self.name_prefix, self.aws_region, topic_regions))

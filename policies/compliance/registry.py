@@ -5,6 +5,7 @@ from __future__ import annotations
 from compliance.guards import (
     backup_names,
     data_protection,
+    org_backup_policies,
     plan_copies,
     plan_retention,
     plan_rules,
@@ -25,6 +26,7 @@ SPECS: list[PolicySpec] = [
     *s3_buckets.POLICIES,
     *s3_replication.POLICIES,
     *data_protection.POLICIES,
+    *org_backup_policies.POLICIES,
 ]
 BY_NAME: dict[str, PolicySpec] = {spec.name: spec for spec in SPECS}
 

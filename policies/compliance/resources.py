@@ -34,6 +34,7 @@ BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_VERSIONING_V6 = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+ORG_POLICY = "aws:organizations/policy:Policy"  # an Organizations policy; BACKUP_POLICY ones hold backup plans
 BUCKET_ENCRYPTION_V6 = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 )
@@ -41,7 +42,7 @@ BUCKET_ENCRYPTION_V6 = (
 KIND_OF_TOKEN: dict[str, str] = {
     **{token: token for token in (VAULT, PLAN, SELECTION, VAULT_LOCK, VAULT_POLICY, VAULT_NOTIFICATIONS, KMS_KEY,
                                   REGION_SETTINGS, SNS_TOPIC, BUCKET, BUCKET_VERSIONING, BUCKET_REPLICATION,
-                                  BUCKET_ENCRYPTION)},
+                                  BUCKET_ENCRYPTION, ORG_POLICY)},
     BUCKET_V6: BUCKET,
     BUCKET_VERSIONING_V6: BUCKET_VERSIONING,
     BUCKET_ENCRYPTION_V6: BUCKET_ENCRYPTION,

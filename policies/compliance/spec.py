@@ -22,8 +22,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from compliance.org_plans import ORG_POLICY_READS, organization_message, organization_plans
 from compliance.resources import (
     KIND_OF_TOKEN,
+    ORG_POLICY,
+    PLAN,
     Resource,
     Stack,
     UnknownRead,
@@ -68,6 +71,11 @@ class PolicySpec:
     level: str = "mandatory"
     aws_limit: bool = False  # an AWS limit: mandatory in every profile, not relaxable
 
+    def __post_init__(self) -> None:
+        # A resource policy on backup plans judges the plans inside Organizations backup policies too (org_plans).
+        if PLAN in self.reads and not self.stack:
+            object.__setattr__(self, "reads", {**self.reads, **ORG_POLICY_READS})
+
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(kind for kind in map(kind_of, self.reads) if kind)
@@ -87,6 +95,10 @@ class PolicySpec:
         assert isinstance(subject, Resource)
         if subject.kind not in self.kinds:
             return []
+        if subject.kind == ORG_POLICY and PLAN in self.reads:
+            return [Violation(f"{label}: {organization_message(message)}", subject.urn)
+                    for label, plan in organization_plans(subject)
+                    for message in self.check(plan, settings)]  # type: ignore[arg-type]
         return [Violation(message, subject.urn) for message in self.check(subject, settings)]  # type: ignore[arg-type]
 
 

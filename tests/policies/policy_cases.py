@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.resources import BUCKET, BUCKET_V6, BUCKET_VERSIONING_V6
+from compliance.resources import BUCKET, BUCKET_V6, BUCKET_VERSIONING_V6, ORG_POLICY
 from policy_stack import (
     ACCOUNT,
     DENY_POLICY,
@@ -503,3 +503,53 @@ CASES: dict[str, list[Case]] = {
              config={"deleteMarkerReplication": "Enabled"}),
     ],
 }
+
+
+# -- Organizations backup policies ---------------------------------------------------------------------------------
+def org_rule(delete: str = "365", cold: str = "30", schedule: str = "cron(0 5 ? * * *)") -> dict[str, Any]:
+    return {"schedule_expression": {"@@assign": schedule}, "target_backup_vault_name": {"@@assign": "Default"},
+            "lifecycle": {"move_to_cold_storage_after_days": {"@@assign": cold},
+                          "delete_after_days": {"@@assign": delete}}}
+
+
+def org_policy(content: Any, policy_type: str = "BACKUP_POLICY") -> Change:
+    """The stack with one Organizations policy added (a JSON text content, or a document to dump)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return add("org-policy", Item(ORG_POLICY, {"name": "org-backup", "type": policy_type, "content": text}))
+
+
+def org_document(**rule: str) -> dict[str, Any]:
+    return {"plans": {"daily": {"regions": {"@@assign": [REGION]}, "rules": {"Daily": org_rule(**rule)},
+                                "selections": {"tags": {"all": {
+                                    "iam_role_arn": {"@@assign": "arn:aws:iam::$account:role/backup"},
+                                    "tag_key": {"@@assign": "backup"}, "tag_value": {"@@assign": ["daily"]}}}}}}}
+
+
+CASES["aws-organizations-backuppolicy-check-syntax"] = [
+    COMPLIANT,
+    Case("a valid backup policy", "pass", org_policy(org_document())),
+    Case("not JSON", "fail", org_policy('{"plans": {')),
+    Case("duplicate key", "fail", org_policy('{"plans": {}, "plans": {}}')),
+    Case("unknown key in a rule", "fail",
+         org_policy({"plans": {"p": {"rules": {"r": {"scheduel": {"@@assign": "x"}}}}}})),
+    Case("unknown operator", "fail", org_policy({"plans": {"p": {"regions": {"@@set": [REGION]}}}})),
+    Case("@@append on a single value", "fail",
+         org_policy({"plans": {"p": {"rules": {"r": {"schedule_expression": {"@@append": "cron(0 5 ? * * *)"}}}}}})),
+    Case("bad child control operator", "fail",
+         org_policy({"plans": {"@@operators_allowed_for_child_policies": ["@@everything"]}})),
+    Case("over 10,000 characters", "fail",
+         org_policy(json.dumps(org_document()) + " " * 10_000)),
+    Case("a service control policy is not judged", "skip",
+         org_policy("not json", policy_type="SERVICE_CONTROL_POLICY")),
+]
+# The plans inside a backup policy are judged by the plan policies, as the stack's own plans are.
+CASES["aws-backup-plan-check-cold-storage-gap"] += [
+    Case("backup policy: deletes 60 days after cold", "fail", org_policy(org_document(delete="90", cold="30"))),
+    Case("backup policy: 90 days after cold", "pass", org_policy(org_document(delete="120", cold="30"))),
+]
+CASES["aws-backup-plan-enforce-min-retention"] += [
+    Case("backup policy: kept 20 days", "fail", org_policy(org_document(delete="20", cold="1"))),
+]
+CASES["aws-backup-plan-check-schedule"] += [
+    Case("backup policy: every 30 minutes", "fail", org_policy(org_document(schedule="cron(0,30 * ? * * *)"))),
+]

@@ -87,6 +87,7 @@ AWS_LIMIT_POLICIES = {
     "aws-backup-plan-check-type-features", "aws-s3-replication-check-versioning",
     "aws-s3-replication-check-rule-fields", "aws-s3-replication-check-rtc-metrics",
     "aws-s3-replication-check-kms-selection", "aws-s3-bucket-check-name",
+    "aws-organizations-backuppolicy-check-syntax",
 }
 
 
@@ -159,7 +160,8 @@ def test_pulumi_policy_yaml_names_the_pack_the_projects_venv_and_its_toolchain()
 
 
 GUARDS = [registry.vaults, registry.plan_rules, registry.plan_retention, registry.plan_copies, registry.selections,
-          registry.backup_names, registry.s3_buckets, registry.s3_replication, registry.data_protection]
+          registry.backup_names, registry.s3_buckets, registry.s3_replication, registry.data_protection,
+          registry.org_backup_policies]
 
 
 @pytest.mark.parametrize("guard", GUARDS, ids=lambda module: module.__name__)

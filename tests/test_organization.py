@@ -1,0 +1,92 @@
+"""The organization stack: each plan of aws-backups:organization.plans as an AWS Organizations backup policy,
+attached where it applies; what a backup policy cannot say refused by key; the syntax and size quota checked
+before anything is registered."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from compliance.org_backup_policy import parse, syntax_problems
+from pulumi_mocks import ROOT, of_type, one, run_capturing, run_stack_file, stack_file_config
+
+from components.config import ConfigError
+
+ORG = ROOT / "Pulumi.org.yaml"
+GOLDEN = Path(__file__).parent / "fixtures" / "backup_policies"
+POLICY = "aws:organizations/policy:Policy"
+ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
+
+
+@pytest.fixture(scope="module")
+def org():
+    return run_stack_file(ORG)
+
+
+@pytest.mark.parametrize("plan", ["standard", "critical"])
+def test_each_plan_renders_to_the_documented_backup_policy_syntax(org, plan):
+    policy = one(org, POLICY, plan)
+    assert policy.inputs["type"] == "BACKUP_POLICY"
+    document = parse(policy.inputs["content"])
+    assert syntax_problems(document) == []
+    path = GOLDEN / f"{plan}.json"
+    rendered = json.dumps(document, indent=2) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(rendered)
+    assert rendered == path.read_text(), f"{path} differs: rerun with UPDATE_GOLDEN=1 and read the diff"
+    assert policy.inputs["content"] == json.dumps(document, separators=(",", ":"))  # saved minified
+
+
+def test_policies_are_attached_where_the_plans_apply_and_protected_in_production(org):
+    targets = {(r.name, r.inputs["targetId"]) for r in of_type(org, ATTACHMENT)}
+    assert targets == {("standard-r-ab12", "r-ab12"), ("critical-ou-ab12-prod1234", "ou-ab12-prod1234")}
+    assert all(policy.protect for policy in of_type(org, POLICY))
+
+
+def test_member_account_values_use_the_account_variable(org):
+    document = json.loads(one(org, POLICY, "standard").inputs["content"])
+    [selection] = document["plans"]["aws-backups-org-standard"]["selections"]["resources"].values()
+    assert selection["iam_role_arn"] == {"@@assign": "arn:aws:iam::$account:role/aws-backups-member-backup"}
+    assert document["plans"]["aws-backups-org-standard"]["regions"] == {"@@assign": ["eu-west-1", "eu-central-1"]}
+
+
+def _org_config(edit) -> dict:
+    config = copy.deepcopy(stack_file_config(ORG))
+    edit(config["aws-backups:organization"])
+    return {key: json.dumps(value) if isinstance(value, dict | list) else value for key, value in config.items()}
+
+
+def _refused(edit) -> str:
+    from pulumi_mocks import project_program
+
+    recorded, error = run_capturing(project_program, _org_config(edit), stack_name="org")
+    assert isinstance(error, ConfigError), error
+    assert recorded == []  # nothing registered
+    return str(error)
+
+
+@pytest.mark.parametrize(("edit", "key", "words"), [
+    (lambda o: o["plans"][0]["rules"][0].update(timezone="Europe/Paris"),
+     "aws-backups:organization.plans[0].rules[0].timezone", "run in UTC"),
+    (lambda o: o["plans"][0]["selections"][0].update(resources=["arn:aws:rds:*:*:db:payments"]),
+     "aws-backups:organization.plans[0].selections[0].resources", "resource type and tags only"),
+    (lambda o: o["plans"][0]["rules"][1]["copyTo"][0].update(vault="dr", vaultArn=None),
+     "aws-backups:organization.plans[0].rules[1].copyTo[0].vault", "allowed: vaultArn"),
+    (lambda o: o["plans"][1].update(attachTo=["organization"]),
+     "aws-backups:organization.plans[1].attachTo[0]", ""),
+], ids=["time zone", "ARN selection", "copy to a vault of the stack", "attachment target"])
+def test_what_a_backup_policy_cannot_say_is_refused_by_key(edit, key, words):
+    message = _refused(edit)
+    assert key in message and words in message
+
+
+def test_a_document_over_the_size_quota_is_refused_before_anything_is_registered():
+    def many_rules(organization):
+        plan = organization["plans"][1]
+        plan["rules"] = [{"name": f"Rule{index:03}", "schedule": "cron(0 5 ? * * *)", "deleteAfterDays": 90,
+                          "recoveryPointTags": {f"tag{i}": "x" * 40 for i in range(3)}} for index in range(40)]
+    message = _refused(many_rules)
+    assert "aws-backups:organization.plans[1]" in message and "10,000" in message
