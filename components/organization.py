@@ -1,6 +1,7 @@
 """The organization's backup policies: one AWS Organizations BACKUP_POLICY per plan of
 `aws-backups:organization.plans`, attached where the plan applies (root, OUs, accounts). AWS evaluates them in
-every member account; the vaults and the role they name are the member-account baseline's."""
+every member account; the vaults and the role they name are the member-account baseline's. With them, the
+organisation's cross-account backup setting, without which no copy reaches the backup account."""
 
 from __future__ import annotations
 
@@ -37,4 +38,10 @@ class OrganizationBackupPolicies(pulumi.ComponentResource):
                     opts=child_options(self),
                 )
             self.policy_ids[plan.name] = policy.id
+        if config.cross_account_backup:
+            aws.backup.GlobalSettings(
+                "global-settings",
+                global_settings={"isCrossAccountBackupEnabled": "true"},
+                opts=child_options(self),
+            )
         self.register_outputs({"policyIds": self.policy_ids})

@@ -46,6 +46,11 @@ def test_policies_are_attached_where_the_plans_apply_and_protected_in_production
     assert all(policy.protect for policy in of_type(org, POLICY))
 
 
+def test_cross_account_backup_is_enabled_for_the_organization(org):
+    settings = one(org, "aws:backup/globalSettings:GlobalSettings")
+    assert settings.inputs["globalSettings"] == {"isCrossAccountBackupEnabled": "true"}
+
+
 def test_member_account_values_use_the_account_variable(org):
     document = json.loads(one(org, POLICY, "standard").inputs["content"])
     [selection] = document["plans"]["aws-backups-org-standard"]["selections"]["resources"].values()

@@ -64,6 +64,10 @@ class OrganizationConfig(ConfigModel):
     # arn:<partition>:iam::$account:role/<name>; a plan's own iamRoleArn wins.
     backup_role_name: RoleName = "aws-backups-member-backup"
     plans: Annotated[list[OrganizationPlanConfig], Field(min_length=1)]
+    # Cross-account backup (copies into the backup account) is an organisation setting, UpdateGlobalSettings
+    # isCrossAccountBackupEnabled, which AWS accepts from the management account only: false when the stack runs
+    # in AWS Backup's delegated administrator (the management account then sets it once).
+    cross_account_backup: bool = True
 
     def problems(self) -> list[Problem]:
         found = duplicate_names("plans", [plan.name for plan in self.plans])
