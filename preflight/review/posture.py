@@ -18,9 +18,10 @@ from compliance import facts
 from compliance.backup_times import ScheduleError, worst_gap_hours
 from compliance.bucket_settings import bucket_by_arn_or_name, bucket_name, bucket_of, replication_rules, replications
 from compliance.guards.vaults import check_deny_delete_policy
+from compliance.org_plans import organization_plans
 from compliance.plan_lifecycles import Lifecycle, lifecycles, rule_label, rules
 from compliance.plan_scopes import TABLE, plan_scopes, selections_of
-from compliance.resources import PLAN, VAULT, VAULT_NOTIFICATIONS, Props, Resource, Stack
+from compliance.resources import ORG_POLICY, PLAN, VAULT, VAULT_NOTIFICATIONS, Props, Resource, Stack
 from compliance.vault_links import attached, copy_destination, lock_of, vault_name, vault_named
 
 UTC = "Etc/UTC"  # AWS Backup's default ScheduleExpressionTimezone
@@ -222,7 +223,9 @@ def posture(resources: list[Mapping[str, Any]]) -> dict[tuple[str, str, str], Ro
     """Every row of the stack's posture, keyed by (section, subject, aspect), in a stable reading order."""
     stack = stack_of(resources)
     found: list[Row] = []
-    for plan in stack.of_kind(PLAN):
+    # The plans of the stack, and those inside its Organizations backup policies (as the pack reads them).
+    for plan in [*stack.of_kind(PLAN), *(plan for policy in stack.of_kind(ORG_POLICY)
+                                         for _, plan in organization_plans(policy))]:
         found += _plan_rows(stack, plan)
     found += _selection_rows(stack)
     found += _vault_rows(stack)

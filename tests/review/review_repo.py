@@ -15,11 +15,12 @@ PROFILE = ROOT / "policies" / "profiles" / "sec-17a-4.json"
 __all__ = ["ROOT", "YEARLY_CUT", "edit", "git", "make_repo", "review"]
 
 
-def review(repo: Path, *extra: str, output: str = "json") -> tuple[int, Any]:
-    """`python -m preflight review` on the repository's prod stack: (exit status, parsed JSON or the text; the
-    error text for a usage error)."""
+def review(repo: Path, *extra: str, output: str = "json", stack: str = "prod", profile: Path = PROFILE
+           ) -> tuple[int, Any]:
+    """`python -m preflight review` on one of the repository's stacks (prod by default): (exit status, parsed JSON
+    or the text; the error text for a usage error)."""
     done = subprocess.run(
-        [sys.executable, "-m", "preflight", "review", "--stack", "prod", "--policy-pack-config", str(PROFILE),
+        [sys.executable, "-m", "preflight", "review", "--stack", stack, "--policy-pack-config", str(profile),
          "--format", output, "-C", str(repo), *extra],
         capture_output=True, text=True, check=False, timeout=300)
     if done.returncode not in (0, 1):

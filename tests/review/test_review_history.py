@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from review_repo import YEARLY_CUT, edit, git, make_repo, review
+from review_repo import ROOT, YEARLY_CUT, edit, git, make_repo, review
 
 GOLDEN = Path(__file__).parent / "golden"
 RENAME_PITR = [("    - name: pitr\n", "    - name: pointintime\n"),
@@ -105,6 +105,19 @@ def test_the_head_s_verdict_decides_the_exit_status(repo):
     code, document = review(repo)
     assert code == 1
     assert document["verdict"]["head"]["mandatory"] == 2 and document["verdict"]["base"]["mandatory"] == 0
+    assert {f["policy"] for f in document["findings"]["new"]} == {"aws-backup-plan-enforce-min-retention"}
+
+
+def test_an_organization_plan_s_retention_cut_is_reviewed_like_a_stack_plan(tmp_path):
+    repo = make_repo(tmp_path, stacks=("org",))
+    edit(repo, "            deleteAfterDays: 90\n", "            deleteAfterDays: 30\n", stack="org")
+    code, document = review(repo, stack="org", profile=ROOT / "policies" / "profiles" / "baseline.json")
+    assert code == 1  # 30 days is below the baseline's 35, in the backup policy as in a plan
+    totals = {row["subject"]: (row["before"], row["after"]) for row in document["posture"]
+              if row["aspect"] == "total retention"}
+    assert totals == {"plan aws-backups-org-critical · rule 'Every12Hours'": ("90 d", "30 d")}
+    assert [(s["kind"], s["type"], s["changed"]) for s in document["steps"]] == [
+        ("update", "aws:organizations/policy:Policy", ["content"])]
     assert {f["policy"] for f in document["findings"]["new"]} == {"aws-backup-plan-enforce-min-retention"}
 
 
