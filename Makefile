@@ -4,7 +4,7 @@ VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: preflight test bench bench-review engine
+.PHONY: preflight test bench bench-review bench-org engine
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,11 +12,13 @@ $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt pyproj
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 
-# The compliance gate offline, as `pulumi preview --policy-pack policies` gives it, for the dev, prod and org stacks.
+# The compliance gate offline, as `pulumi preview --policy-pack policies` gives it, for the dev, prod, org (the
+# organisation's backup policies and member baseline) and backup (the backup account's vault) stacks.
 preflight: $(STAMP)
 	$(PY) -m preflight --stack dev --policy-pack-config policies/profiles/dev.json
 	$(PY) -m preflight --stack prod --policy-pack-config policies/profiles/sec-17a-4.json
 	$(PY) -m preflight --stack org --policy-pack-config policies/profiles/baseline.json
+	$(PY) -m preflight --stack backup --policy-pack-config policies/profiles/sec-17a-4.json
 
 # The real Pulumi CLI for tests/test_engine.py, built from pulumi's Go module (needs Go; instant once built).
 engine:
@@ -32,3 +34,7 @@ bench: $(STAMP)
 # The review of a stack edit against one preflight of prod, alternating (bench/README.md, "Review").
 bench-review: $(STAMP)
 	$(PY) -m bench.review_speed
+
+# The organisation stack at 50 and 500 accounts, rendered and gated (bench/README.md, "Organisation scale").
+bench-org: $(STAMP)
+	$(PY) -m bench.org_scale

@@ -3,7 +3,9 @@
 import pulumi
 
 from components.backup_policy_documents import policy_documents
+from components.baseline_template import baseline_template_body
 from components.config import load_stack_config, running_program_config
+from components.member_baseline import MemberBaseline
 from components.organization import OrganizationBackupPolicies
 from components.plan import BackupPlan
 from components.region_settings import BackupRegionSettings
@@ -13,11 +15,14 @@ from components.vault import BackupVault
 
 # Fails with one line per problem, before anything is registered (ConfigError is a pulumi.RunError: no traceback).
 config = load_stack_config(running_program_config(), pulumi.get_stack())
-backup_policies = policy_documents(config)  # the organization's documents, refused before anything is registered
+# The organization's documents and member template, refused before anything is registered.
+backup_policies = policy_documents(config)
+baseline_body = baseline_template_body(config)
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
 vaults = {
-    vault.name: BackupVault(vault, context, receives_alarms=vault.name in config.alarm_vaults())
+    vault.name: BackupVault(vault, context, receives_alarms=vault.name in config.alarm_vaults(),
+                            copy_accounts=config.copy_accounts(vault.name))
     for vault in config.vaults
 }
 plans = {plan.name: BackupPlan(plan, vaults, context) for plan in config.plans}
@@ -33,6 +38,9 @@ replicated = {
 if config.organization is not None:
     organization = OrganizationBackupPolicies(config.organization, backup_policies, context)
     pulumi.export("backupPolicyIds", organization.policy_ids)
+    if baseline_body is not None:
+        baseline = MemberBaseline(config.organization, baseline_body, context)
+        pulumi.export("memberBaselineStackSet", baseline.stack_set.name)
 pulumi.export("vaultArns", {name: vault.arn for name, vault in vaults.items()})
 pulumi.export("planIds", {name: plan.plan_id for name, plan in plans.items()})
 pulumi.export("roleArns", {name: plan.role_arn for name, plan in plans.items()})

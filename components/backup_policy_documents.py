@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi_aws as aws
 from compliance import facts
-from compliance.org_backup_policy import MAX_POLICY_CHARACTERS, minified, syntax_problems
+from compliance.org_backup_policy import CONDITION_OPERATORS, MAX_POLICY_CHARACTERS, minified, syntax_problems
 
 from components.backup_rules import rule_args
 from components.config.base import Problem
@@ -22,9 +22,6 @@ from components.config.organization import OrganizationConfig, OrganizationPlanC
 from components.config.plan import TagConditionsConfig
 from components.config.resource_types import resource_type_arn_wildcard
 from components.config.stack import StackConfig
-
-CONDITION_OPERATORS = {"string_equals": "string_equals", "string_like": "string_like",
-                       "string_not_equals": "string_not_equals", "string_not_like": "string_not_like"}
 
 
 def _assign(value: Any) -> dict[str, Any]:
@@ -72,8 +69,8 @@ def _rule(args: aws.backup.PlanRuleArgs) -> dict[str, Any]:
 
 def _conditions(conditions: TagConditionsConfig) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for field, operator in CONDITION_OPERATORS.items():
-        tags: dict[str, str] = getattr(conditions, field)
+    for operator in CONDITION_OPERATORS:  # a backup policy's operators are the config's field names
+        tags: dict[str, str] = getattr(conditions, operator)
         if tags:
             found[operator] = {key: {"condition_key": _assign(f"aws:ResourceTag/{key}"),
                                      "condition_value": _assign(value)} for key, value in tags.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 
@@ -10,8 +12,8 @@ from components.config.plan import PlanConfig, RuleConfig, SelectionConfig, TagC
 from components.config.resource_types import resource_type_arn_wildcard
 from components.stack_context import StackContext, child_options
 from components.vault import BackupVault
+from components.vault_documents import BACKUP_ROLE_MANAGED_POLICIES, BACKUP_ROLE_TRUST_POLICY
 
-MANAGED_POLICIES = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]
 # Selection condition operators: config key -> pulumi-aws input attribute.
 CONDITION_OPERATORS = {
     "string_equals": "string_equals",
@@ -84,22 +86,11 @@ class BackupPlan(pulumi.ComponentResource):
             plan_name,
             name=role_name,
             description=f"Assumed by AWS Backup to run backup plan {plan_name} and restore its recovery points",
-            assume_role_policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "backup.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=json.dumps(BACKUP_ROLE_TRUST_POLICY),
             tags=tags,
             opts=child_options(self),
         )
-        for policy in MANAGED_POLICIES:
+        for policy in BACKUP_ROLE_MANAGED_POLICIES:
             aws.iam.RolePolicyAttachment(
                 f"{plan_name}-{policy}",
                 role=role.name,

@@ -3,51 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 from compliance import facts
 
 from components.config.base import physical_name
-from components.config.vault import AccessPolicyConfig, NotificationsConfig, VaultConfig
+from components.config.vault import NotificationsConfig, VaultConfig
 from components.stack_context import StackContext, child_options, data_options
-
-# Recovery points can be deleted or shortened only by the break-glass principals. Changing the access policy itself
-# is not denied here: the deploying role must keep that right, and a compliance-mode lock protects the recovery
-# points even from someone who rewrites the policy.
-DENIED_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
-# What AWS Backup does with the vault key on the caller's behalf (AWS Backup "Encryption for backups" key policy).
-BACKUP_KEY_ACTIONS = [
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-    "kms:DescribeKey",
-    "kms:CreateGrant",
-]
-# What CloudWatch needs on the key of an encrypted topic to publish alarms to it (SNS Developer Guide, "Enable
-# compatibility between event sources from AWS services and encrypted topics").
-ALARM_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
-# An email or https subscriber receives no message of a successful job unless it asks to: AWS Backup sets the
-# message attribute `State` (COMPLETED for a success; BACKUP_JOB_COMPLETED also carries failures, with another
-# State; AWS Backup guide, "Using Amazon SNS to track AWS Backup events"). Messages without `State` (CloudWatch
-# alarms on the same topic) must pass: SNS accepts a message only if every key of the policy names one of its
-# attributes (SNS guide, "subscription filter policies"), hence the `exists: false` alternative under `$or`.
-FAILURES_ONLY_FILTER_POLICY = {
-    "$or": [{"State": [{"anything-but": "COMPLETED"}]}, {"State": [{"exists": False}]}],
-}
+from components.vault_documents import FAILURES_ONLY_FILTER_POLICY, access_statements, key_policy, topic_statements
 
 
 class BackupVault(pulumi.ComponentResource):
     """Outputs: `name` (the vault's AWS name), `arn`, `region`, `kms_key_arn`, `topic_arn` (None without
     notifications). `receives_alarms`: CloudWatch alarms (S3 replication) publish to the notification topic, so
-    CloudWatch gets the right to publish to it and to use its key; other vaults' topics admit AWS Backup only."""
+    CloudWatch gets the right to publish to it and to use its key; other vaults' topics admit AWS Backup only.
+    `copy_accounts`: the accounts the plans copy this vault's recovery points to; its created key admits them."""
 
     def __init__(
         self,
         config: VaultConfig,
         context: StackContext,
         receives_alarms: bool = False,
+        copy_accounts: Sequence[str] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("aws-backups:backup:Vault", config.name, None, opts)
@@ -55,6 +35,8 @@ class BackupVault(pulumi.ComponentResource):
         self.vault_name = physical_name(context.name_prefix, config.name)
         self._context = context
         self._receives_alarms = receives_alarms and config.notifications is not None
+        self._place = _StackPlace(context, self.region)
+        self._copy_accounts = list(copy_accounts)
         tags = {**context.tags, "backup-vault": config.name}
 
         # The topic may use the alias ARN (SNS accepts it; known at preview); the vault needs the key ARN itself.
@@ -86,7 +68,7 @@ class BackupVault(pulumi.ComponentResource):
                 changeable_for_days=config.lock.changeable_for_days,
                 opts=data_options(self, context.production, delete_before_replace=True),
             )
-        if statements := self._access_statements(config.access_policy):
+        if statements := access_statements(config.access_policy):
             aws.backup.VaultPolicy(
                 config.name,
                 backup_vault_name=self.vault.name,
@@ -114,7 +96,9 @@ class BackupVault(pulumi.ComponentResource):
             enable_key_rotation=True,
             # The longest AWS allows: time to notice and cancel a scheduled key deletion.
             deletion_window_in_days=facts.KMS_DELETION_WINDOW_DAYS[1],
-            policy=pulumi.Output.json_dumps(self._key_policy(with_notifications=config.notifications is not None)),
+            policy=pulumi.Output.json_dumps(
+                key_policy(self._place, config.notifications is not None, self._receives_alarms, self._copy_accounts)
+            ),
             tags=tags,
             opts=data_options(self, self._context.production),
         )
@@ -127,88 +111,6 @@ class BackupVault(pulumi.ComponentResource):
             opts=data_options(self, self._context.production),
         )
         return key.arn, self._context.arn("kms", self.region, alias.name)
-
-    def _key_policy(self, with_notifications: bool) -> dict[str, object]:
-        account = self._context.account_id
-        statements: list[dict[str, object]] = [
-            {
-                "Sid": "AccountAdministers",
-                "Effect": "Allow",
-                "Principal": {"AWS": self._context.account_root_arn()},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
-            {
-                "Sid": "AwsBackupUsesKeyForThisAccount",
-                "Effect": "Allow",
-                "Principal": {"AWS": "*"},
-                "Action": BACKUP_KEY_ACTIONS,
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {
-                        "kms:ViaService": f"backup.{self.region}.amazonaws.com",
-                        "kms:CallerAccount": account,
-                    }
-                },
-            },
-        ]
-        if with_notifications:
-            statements.append(
-                {
-                    "Sid": "AwsBackupPublishesEncryptedNotifications",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "backup.amazonaws.com"},
-                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-                    "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                }
-            )
-        if with_notifications and self._receives_alarms:
-            statements.append(
-                {
-                    "Sid": "CloudWatchPublishesEncryptedAlarms",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Action": ALARM_KEY_ACTIONS,
-                    "Resource": "*",
-                    "Condition": self._alarm_condition(),
-                }
-            )
-        return {"Version": "2012-10-17", "Statement": statements}
-
-    def _alarm_condition(self) -> dict[str, object]:
-        """Only alarms of this account in the vault's region (confused-deputy guard)."""
-        return {
-            "StringEquals": {"aws:SourceAccount": self._context.account_id},
-            "ArnLike": {"aws:SourceArn": self._context.arn("cloudwatch", self.region, "alarm:*")},
-        }
-
-    @staticmethod
-    def _access_statements(policy: AccessPolicyConfig) -> list[dict[str, object]]:
-        statements: list[dict[str, object]] = []
-        if policy.deny_deletion:
-            deny: dict[str, object] = {
-                "Sid": "DenyRecoveryPointDeletion",
-                "Effect": "Deny",
-                "Principal": {"AWS": "*"},
-                "Action": DENIED_ACTIONS,
-                "Resource": "*",
-            }
-            if policy.break_glass_principal_arns:
-                deny["Condition"] = {"ArnNotLike": {"aws:PrincipalArn": policy.break_glass_principal_arns}}
-            statements.append(deny)
-        if policy.copy_from_organization_id:
-            statements.append(
-                {
-                    "Sid": "AllowCopiesFromOrganization",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": "*"},
-                    "Action": "backup:CopyIntoBackupVault",
-                    "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:PrincipalOrgID": policy.copy_from_organization_id}},
-                }
-            )
-        return statements
 
     def _notify(
         self, name: str, config: NotificationsConfig, key: pulumi.Input[str], tags: dict[str, str]
@@ -225,27 +127,7 @@ class BackupVault(pulumi.ComponentResource):
         # Built from known parts (its explicit name comes from topic.name, which records the link) rather than
         # topic.arn, which is unknown until the topic exists: the policy pack can read it on a first preview.
         topic_arn = self._context.arn("sns", self.region, topic.name)
-        statements: list[dict[str, object]] = [
-            {
-                "Sid": "AwsBackupPublishesForThisAccount",
-                "Effect": "Allow",
-                "Principal": {"Service": "backup.amazonaws.com"},
-                "Action": "SNS:Publish",
-                "Resource": topic_arn,
-                "Condition": {"StringEquals": {"aws:SourceAccount": self._context.account_id}},
-            }
-        ]
-        if self._receives_alarms:
-            statements.append(
-                {
-                    "Sid": "CloudWatchAlarmsPublishForThisAccount",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Action": "SNS:Publish",
-                    "Resource": topic_arn,
-                    "Condition": self._alarm_condition(),
-                }
-            )
+        statements = topic_statements(self._place, topic_arn, self._receives_alarms)
         aws.sns.TopicPolicy(
             name,
             arn=topic_arn,
@@ -276,3 +158,27 @@ class BackupVault(pulumi.ComponentResource):
                 opts=child_options(self),
             )
         return topic_arn
+
+
+@dataclass(frozen=True)
+class _StackPlace:
+    """A vault of this stack: its account's ARNs as Outputs built from known parts (vault_documents.Place)."""
+
+    context: StackContext
+    region: str
+
+    @property
+    def account(self) -> pulumi.Output[str]:
+        return self.context.account_id
+
+    def account_root_arn(self) -> pulumi.Output[str]:
+        return self.context.account_root_arn()
+
+    def root_arn_of(self, account: str) -> pulumi.Output[str]:
+        return pulumi.Output.concat("arn:", self.context.partition, f":iam::{account}:root")
+
+    def backup_endpoint(self) -> str:
+        return f"backup.{self.region}.amazonaws.com"
+
+    def arn(self, service: str, resource: pulumi.Input[str]) -> pulumi.Output[str]:
+        return self.context.arn(service, self.region, resource)

@@ -14,6 +14,7 @@ from typing import Any
 from preflight.analysis import Analysis
 from preflight.exit_codes import EXIT_OK, EXIT_VIOLATIONS
 from preflight.pack_client import Diagnostic
+from preflight.plans_by_target import organization_plans, render_lines
 from preflight.recorder import RecordedResource
 
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2}
@@ -121,6 +122,9 @@ def render_text(outcome: Outcome) -> str:
     lines += ["", "Resources:", f"    + {len(outcome.resources)} to create"]
     lines += [f"      {count:>5}  {type_}" for type_, count in sorted(counts.items())]
 
+    if organization := organization_plans(outcome.resources):
+        lines += render_lines(organization)
+
     if outcome.notes:
         lines += ["", "Notes:"] + [f"    {note}" for note in outcome.notes]
 
@@ -158,6 +162,7 @@ def to_json(outcome: Outcome) -> dict[str, Any]:
         "notApplicable": [{"policy": n.policy, "urn": n.urn, "reason": n.reason}
                           for n in outcome.analysis.not_applicable],
         "couldNotRun": [_diagnostic_json(d) for d in outcome.could_not_run],
+        "organization": organization_plans(outcome.resources),
         "notes": outcome.notes,
         "summary": {"resources": len(outcome.resources), "mandatory": levels["mandatory"],
                     "advisory": levels["advisory"], "couldNotRun": len(outcome.could_not_run),

@@ -94,6 +94,14 @@ class Project:
                 found.append((metadata["op"], metadata["type"], metadata["urn"].rsplit("::", 1)[-1]))
         return found
 
+    def stack_policies_judged(self) -> dict[str, set[str]]:
+        """The last command's stack-policy summary: the names the engine reports `passed` and `failed`."""
+        for line in self.events.read_text().splitlines():
+            event = json.loads(line).get("policyAnalyzeStackSummaryEvent") if line.strip() else None
+            if event:
+                return {"passed": set(event.get("passed", [])), "failed": set(event.get("failed", []))}
+        return {"passed": set(), "failed": set()}
+
     def with_policies(self, command: str, profile: str, *args: str) -> tuple[subprocess.CompletedProcess[str],
                                                                              set[Verdict]]:
         """`pulumi <command> --policy-pack policies --policy-pack-config <profile>`: the result and its verdicts."""

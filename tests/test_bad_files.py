@@ -62,7 +62,7 @@ def test_malformed_stack_files(tmp_path, text, expected):
 
 
 def test_unknown_stack_names_the_stacks_there_are():
-    assert_usage_error(preflight("--stack", "nosuch"), "unknown stack 'nosuch'", "stacks: dev, org, prod")
+    assert_usage_error(preflight("--stack", "nosuch"), "unknown stack 'nosuch'", "stacks: backup, dev, org, prod")
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from compliance.registry import SPECS
 from engine_cli import ROOT, Project, Verdict, engine_missing
 
 from preflight.analysis import StartingPack, analyze, start_pack
 from preflight.program import ProgramRun, run_program
 from preflight.stack_files import StackSettings, read_stack
 
+STACK_POLICIES = {spec.name for spec in SPECS if spec.stack}
 PROFILES = sorted(path.stem for path in (ROOT / "policies" / "profiles").glob("*.json"))
 CASES = [(stack, profile) for stack in ("dev", "prod") for profile in PROFILES]
 STACKS = ROOT / "tests" / "stacks"
@@ -79,7 +81,12 @@ def projects(tmp_path_factory):
 @pytest.mark.parametrize(("stack", "profile"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
 def test_a_first_preview_gives_the_verdicts_of_preflight(projects, preflight, stack, profile):
     result, engine = projects[stack].with_policies("preview", profile)
-    assert engine, "the engine reported no policy event: nothing compared"
+    # Not vacuous when the stack passes: the engine ran every enabled stack policy and says which failed.
+    judged = projects[stack].stack_policies_judged()
+    enabled = {name for name, entry in json.loads((ROOT / "policies" / "profiles" / f"{profile}.json").read_text())
+               .items() if entry.get("enforcementLevel") != "disabled"}
+    assert STACK_POLICIES & enabled <= judged["passed"] | judged["failed"], "the engine ran no stack policy"
+    assert judged["failed"] == {v.policy for v in engine if v.policy in STACK_POLICIES}
     assert engine == preflight.verdicts(stack, profile)
     # The CLI fails the preview exactly when a mandatory policy is violated, as preflight's exit status says.
     blocked = any(verdict.level == "mandatory" for verdict in engine)

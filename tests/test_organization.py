@@ -4,18 +4,15 @@ before anything is registered."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from pathlib import Path
 
 import pytest
 from compliance.org_backup_policy import parse, syntax_problems
-from pulumi_mocks import ROOT, of_type, one, run_capturing, run_stack_file, stack_file_config
+from org_stack import ORG, refused
+from pulumi_mocks import of_type, one, run_stack_file
 
-from components.config import ConfigError
-
-ORG = ROOT / "Pulumi.org.yaml"
 GOLDEN = Path(__file__).parent / "fixtures" / "backup_policies"
 POLICY = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
@@ -58,21 +55,6 @@ def test_member_account_values_use_the_account_variable(org):
     assert document["plans"]["aws-backups-org-standard"]["regions"] == {"@@assign": ["eu-west-1", "eu-central-1"]}
 
 
-def _org_config(edit) -> dict:
-    config = copy.deepcopy(stack_file_config(ORG))
-    edit(config["aws-backups:organization"])
-    return {key: json.dumps(value) if isinstance(value, dict | list) else value for key, value in config.items()}
-
-
-def _refused(edit) -> str:
-    from pulumi_mocks import project_program
-
-    recorded, error = run_capturing(project_program, _org_config(edit), stack_name="org")
-    assert isinstance(error, ConfigError), error
-    assert recorded == []  # nothing registered
-    return str(error)
-
-
 @pytest.mark.parametrize(("edit", "key", "words"), [
     (lambda o: o["plans"][0]["rules"][0].update(timezone="Europe/Paris"),
      "aws-backups:organization.plans[0].rules[0].timezone", "run in UTC"),
@@ -84,7 +66,7 @@ def _refused(edit) -> str:
      "aws-backups:organization.plans[1].attachTo[0]", ""),
 ], ids=["time zone", "ARN selection", "copy to a vault of the stack", "attachment target"])
 def test_what_a_backup_policy_cannot_say_is_refused_by_key(edit, key, words):
-    message = _refused(edit)
+    message = refused(edit)
     assert key in message and words in message
 
 
@@ -93,5 +75,22 @@ def test_a_document_over_the_size_quota_is_refused_before_anything_is_registered
         plan = organization["plans"][1]
         plan["rules"] = [{"name": f"Rule{index:03}", "schedule": "cron(0 5 ? * * *)", "deleteAfterDays": 90,
                           "recoveryPointTags": {f"tag{i}": "x" * 40 for i in range(3)}} for index in range(40)]
-    message = _refused(many_rules)
+    message = refused(many_rules)
     assert "aws-backups:organization.plans[1]" in message and "10,000" in message
+
+
+def test_preflight_lists_the_plans_each_target_runs_by_effective_policy(org):
+    """The OU under the root gets the root's plan and its own (root -> OU); the root only its own."""
+    from preflight.plans_by_target import organization_plans, render_lines
+
+    entries = {entry["path"]: entry for entry in organization_plans(org)}
+    assert set(entries) == {"root r-ab12", "root r-ab12 -> OU ou-ab12-prod1234"}
+    prod = entries["root r-ab12 -> OU ou-ab12-prod1234"]
+    assert prod["policies"] == ["standard", "critical"]
+    assert [plan["name"] for plan in prod["plans"]] == ["aws-backups-org-standard", "aws-backups-org-critical"]
+    assert prod["plans"][1]["rules"] == [
+        "Every12Hours: cron(0 5/12 ? * * *) UTC, kept 90 d, vault aws-backups-member"]
+    assert prod["plans"][1]["regions"] == ["eu-west-1", "eu-central-1"]
+    assert [plan["name"] for plan in entries["root r-ab12"]["plans"]] == ["aws-backups-org-standard"]
+    assert "        Every12Hours: cron(0 5/12 ? * * *) UTC, kept 90 d, vault aws-backups-member" in render_lines(
+        list(entries.values()))

@@ -66,8 +66,9 @@ def test_prod_locks_contain_every_rule_and_copy_retention(prod_config):
     for plan in prod_config.plans:
         for rule in plan.rules:
             assert prod_config.vault(plan.rule_vault(rule)).lock.contains(rule.delete_after_days)
-            for copy in rule.copy_to:
-                assert prod_config.vault(copy.vault).lock.contains(rule.copy_lifecycle(copy)[1])
+            for copy in rule.copy_to:  # copies to the backup account: tests/test_backup_account.py
+                if copy.vault is not None:
+                    assert prod_config.vault(copy.vault).lock.contains(rule.copy_lifecycle(copy)[1])
 
 
 def test_prod_has_daily_weekly_monthly_yearly_rules_copied_cross_region(prod):
@@ -83,10 +84,13 @@ def test_prod_has_daily_weekly_monthly_yearly_rules_copied_cross_region(prod):
     assert plan.inputs["advancedBackupSettings"] == [
         {"backupOptions": {"WindowsVSS": "enabled"}, "resourceType": "EC2"}
     ]
-    for rule in rules.values():
-        (copy,) = rule["copyActions"]
-        assert copy["destinationVaultArn"].startswith("arn:aws:backup:eu-central-1:")
+    for name, rule in rules.items():
+        destinations = [copy["destinationVaultArn"] for copy in rule["copyActions"]]
+        assert all(arn.startswith("arn:aws:backup:eu-central-1:") for arn in destinations)
         assert plan.inputs["region"] == "eu-west-1"
+        # The long-term points also go to the backup account (Pulumi.backup.yaml).
+        central = [arn for arn in destinations if arn.endswith(":111111111111:backup-vault:aws-backups-central")]
+        assert len(central) == (1 if name in ("Monthly7Year", "Yearly") else 0)
 
 
 def test_prod_selects_every_resource_type_by_tag(prod):

@@ -8,7 +8,12 @@ import pytest
 from conftest import STACKS
 from pulumi_mocks import ACCOUNT_ID, of_type, one
 
-from components.vault import ALARM_KEY_ACTIONS, BACKUP_KEY_ACTIONS, DENIED_ACTIONS, FAILURES_ONLY_FILTER_POLICY
+from components.vault_documents import (
+    ALARM_KEY_ACTIONS,
+    BACKUP_KEY_ACTIONS,
+    DENIED_ACTIONS,
+    FAILURES_ONLY_FILTER_POLICY,
+)
 
 FULL = STACKS / "Pulumi.full.yaml"
 PROD = STACKS.parent.parent / "Pulumi.prod.yaml"
@@ -38,7 +43,7 @@ def test_vault_has_explicit_name_region_key_and_never_force_destroys(resources):
     assert main.property_dependencies["kmsKeyArn"] == [key.urn]
 
 
-def test_created_key_rotates_waits_30_days_and_lets_aws_backup_use_it_for_this_account_only(resources):
+def test_created_key_rotates_waits_30_days_and_lets_aws_backup_and_copy_destinations_use_it(resources):
     key = one(resources, "aws:kms/key:Key", "main")
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30
@@ -54,10 +59,18 @@ def test_created_key_rotates_waits_30_days_and_lets_aws_backup_use_it_for_this_a
     publish = _statement(policy, "AwsBackupPublishesEncryptedNotifications")
     assert publish["Principal"] == {"Service": "backup.amazonaws.com"}
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
-    # No replication alarm goes to this vault's topic: CloudWatch gets nothing.
+    # A rule copies this vault's points to account 210987654321 (vaultArn): that account may use the key, and
+    # grant it to AWS services, as a cross-account copy needs. No replication alarm goes to this vault's topic:
+    # CloudWatch gets nothing.
+    shared = _statement(policy, "CopyDestinationAccountsUseKey")
+    assert shared["Principal"] == {"AWS": ["arn:aws:iam::210987654321:root"]}
+    grants = _statement(policy, "CopyDestinationAccountsGrantToAwsServices")
+    assert grants["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
     assert [s["Sid"] for s in policy["Statement"]] == [
         "AccountAdministers",
         "AwsBackupUsesKeyForThisAccount",
+        "CopyDestinationAccountsUseKey",
+        "CopyDestinationAccountsGrantToAwsServices",
         "AwsBackupPublishesEncryptedNotifications",
     ]
 

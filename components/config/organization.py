@@ -15,11 +15,15 @@ from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, checked, duplicate_names, within
 from components.config.plan import PlanConfig, RuleConfig
+from components.config.vault import VaultConfig
 
 UTC_ZONES = ("Etc/UTC", "UTC")
 # Where a policy attaches: the root (r-), an organizational unit (ou-) or an account (Organizations API,
 # AttachPolicy TargetId).
 TargetId = Annotated[str, Field(pattern=r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$")]
+# Where a service-managed StackSet deploys: organizational units, or the root for every account (CloudFormation
+# DeploymentTargets OrganizationalUnitIds).
+DeploymentTarget = Annotated[str, Field(pattern=r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")]
 RoleName = Annotated[str, *checked(lambda name: facts.name_problem(facts.ROLE_NAME, name), facts.ROLE_NAME.allowed)]
 
 
@@ -56,6 +60,35 @@ def _rule_problems(rule: RuleConfig) -> list[Problem]:
     return found
 
 
+class BaselineConfig(ConfigModel):
+    """`aws-backups:organization.baseline`: the vaults (with their key, lock, access policy and notifications) and
+    the backup role that the plans name, in every account of `organizationalUnits` and every region of the
+    organization, rolled out by a service-managed CloudFormation StackSet that also deploys to accounts joining
+    those OUs later. AWS does not deploy a service-managed StackSet to the management account itself."""
+
+    organizational_units: Annotated[list[DeploymentTarget], Field(min_length=1)]
+    vaults: Annotated[list[VaultConfig], Field(min_length=1)]
+
+    def problems(self) -> list[Problem]:
+        found = duplicate_names("vaults", [vault.name for vault in self.vaults])
+        for index, vault in enumerate(self.vaults):
+            found += within(("vaults", index), vault.problems())
+            if problem := facts.name_problem(facts.VAULT_NAME, vault.name):
+                found.append(Problem(("vaults", index, "name"), vault.name, problem))
+            if vault.region is not None:
+                found.append(Problem(("vaults", index, "region"), vault.region, "cannot be set for a member vault, "
+                                     "which the StackSet creates in every region of aws-backups:organization.regions "
+                                     "(allowed: omit it)"))
+            if vault.kms_key_arn is not None:
+                found.append(Problem(("vaults", index, "kmsKeyArn"), vault.kms_key_arn, "names one account's key, "
+                                     "which the other member accounts cannot use (allowed: omit it: each account "
+                                     "and region gets its own customer-managed key)"))
+        return found
+
+    def vault(self, name: str | None) -> VaultConfig | None:
+        return next((vault for vault in self.vaults if vault.name == name), None)
+
+
 class OrganizationConfig(ConfigModel):
     """`aws-backups:organization`: run in the management account or AWS Backup's delegated administrator."""
 
@@ -68,9 +101,45 @@ class OrganizationConfig(ConfigModel):
     # isCrossAccountBackupEnabled, which AWS accepts from the management account only: false when the stack runs
     # in AWS Backup's delegated administrator (the management account then sets it once).
     cross_account_backup: bool = True
+    # The stack runs in AWS Backup's (and CloudFormation StackSets') delegated administrator rather than in the
+    # management account: the StackSet is created with CallAs DELEGATED_ADMIN.
+    delegated_administrator: bool = False
+    baseline: BaselineConfig | None = None
 
     def problems(self) -> list[Problem]:
         found = duplicate_names("plans", [plan.name for plan in self.plans])
         for index, plan in enumerate(self.plans):
             found += within(("plans", index), plan.problems())
+        if self.delegated_administrator and self.cross_account_backup:
+            found.append(Problem(("crossAccountBackup",), True, "cannot be set from a delegated administrator: AWS "
+                                 "accepts UpdateGlobalSettings from the management account only (allowed: false, "
+                                 "and turn it on once in the management account)"))
+        if self.baseline is not None:
+            found += within(("baseline",), self.baseline.problems())
+            found += self._baseline_vault_problems(self.baseline)
+        return found
+
+    def copy_accounts(self, vault: str) -> list[str]:
+        """The accounts the plans copy member vault `vault`'s recovery points to (e.g. the backup account)."""
+        return sorted({account for plan in self.plans for account in plan.copy_accounts(vault)})
+
+    def _baseline_vault_problems(self, baseline: BaselineConfig) -> list[Problem]:
+        """Every vault a plan names is a baseline vault, whose lock admits the plan's retention."""
+        found, missing = [], set()
+        for index, plan in enumerate(self.plans):
+            for rule_index, rule in enumerate(plan.rules):
+                name = plan.rule_vault(rule)
+                key = ("plans", index, "rules", rule_index, "vault") if rule.vault else ("plans", index, "vault")
+                vault = baseline.vault(name)
+                if vault is None:
+                    if key in missing:
+                        continue
+                    missing.add(key)
+                    found.append(Problem(key, name, "is not a vault of aws-backups:organization.baseline.vaults, so "
+                                         "member accounts have no such vault and the plan's jobs fail (allowed: "
+                                         f"{', '.join(v.name for v in baseline.vaults)})"))
+                elif vault.lock and not vault.lock.contains(rule.delete_after_days):
+                    found.append(Problem(("plans", index, "rules", rule_index, "deleteAfterDays"),
+                                         rule.delete_after_days, f"is outside the lock of member vault {vault.name} "
+                                         f"(allowed: {vault.lock.describe_range()}); backup jobs would fail"))
         return found

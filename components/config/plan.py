@@ -54,6 +54,11 @@ class CopyToConfig(ConfigModel):
     cold_storage_after_days: Days | None = None
     delete_after_days: Days | None = None
 
+    @property
+    def account(self) -> str | None:
+        """The account of the destination named by ARN (arn:partition:backup:region:account:backup-vault:name)."""
+        return self.vault_arn.split(":")[4] if self.vault_arn else None
+
     def problems(self) -> list[Problem]:
         if (self.vault is None) == (self.vault_arn is None):
             return [Problem((), None, "needs exactly one of vault (a vault of this stack) or vaultArn")]
@@ -177,6 +182,11 @@ class PlanConfig(ConfigModel):
 
     def rule_vault(self, rule: RuleConfig) -> str | None:
         return rule.vault or self.vault
+
+    def copy_accounts(self, vault: str) -> set[str]:
+        """The accounts of the vault ARNs this plan copies to from `vault`: they must read that vault's key."""
+        return {copy.account for rule in self.rules if self.rule_vault(rule) == vault
+                for copy in rule.copy_to if copy.account}
 
     def problems(self) -> list[Problem]:
         found = []

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
 from components.config.organization import OrganizationConfig
-from components.config.plan import PlanConfig, RuleConfig
+from components.config.plan import CopyToConfig, PlanConfig, RuleConfig
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
 from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
@@ -46,6 +46,10 @@ class StackConfig(ConfigModel):
 
     def vault(self, name: str) -> VaultConfig | None:
         return next((vault for vault in self.vaults if vault.name == name), None)
+
+    def copy_accounts(self, vault: str) -> list[str]:
+        """The accounts this stack's plans copy `vault`'s recovery points to (its key policy admits them)."""
+        return sorted({account for plan in self.plans for account in plan.copy_accounts(vault)})
 
     def vault_region(self, vault: VaultConfig) -> str:
         return vault.region or self.aws_region
@@ -170,6 +174,8 @@ class StackConfig(ConfigModel):
             if not problems:
                 found += self._target_problems(plan, ("rules", index), rule, target_path, self.vault(target))
             for copy_index, copy in enumerate(rule.copy_to):
+                if copy.account is not None and (source := self.vault(target)) is not None:
+                    found += _managed_key_copy_problems(("rules", index, "copyTo", copy_index), copy, source)
                 if copy.vault is not None:
                     copy_path = ("rules", index, "copyTo", copy_index)
                     problems = self._vault_reference((*copy_path, "vault"), copy.vault)
@@ -226,3 +232,13 @@ class StackConfig(ConfigModel):
                 )
             )
         return found
+
+
+
+def _managed_key_copy_problems(path: tuple[str | int, ...], copy: CopyToConfig, source: VaultConfig) -> list[Problem]:
+    key = source.kms_key_arn
+    if not key or facts.AWS_MANAGED_KEY_ALIAS not in key or key.split(":")[4] == copy.account:
+        return []
+    return [Problem((*path, "vaultArn"), copy.vault_arn, f"copies to account {copy.account} the recovery points of "
+                    f"vault {source.name}, encrypted with the AWS managed key {key}, which another account cannot "
+                    "use (allowed: a source vault with a customer-managed key: omit its kmsKeyArn to create one)")]

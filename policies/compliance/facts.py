@@ -334,8 +334,16 @@ MAX_REPLICATION_PREFIX = 1_024  # ReplicationRuleFilter Prefix (an object key pr
 # ScheduleKeyDeletion PendingWindowInDays: 7 to 30 days, 30 when unset (KMS API reference).
 KMS_DELETION_WINDOW_DAYS = (7, 30)
 KMS_DEFAULT_DELETION_WINDOW_DAYS = 30
+# AWS managed keys (alias/aws/<service>) have policies nobody can change, so no other account can use them: a
+# recovery point they encrypt cannot be copied to another account (AWS Backup Developer Guide, "Creating backup
+# copies across AWS accounts": share a customer managed key with the destination account).
+AWS_MANAGED_KEY_ALIAS = ":alias/aws/"
 MAX_TAG_KEY = 128  # AWS tagging: keys 1 to 128 Unicode characters
 MAX_TAG_VALUE = 256  # values 0 to 256
+
+# -- CloudFormation StackSets (CreateStackSet, API reference) -------------------------------------------------------
+# TemplateBody: "a minimum length of 1 byte and a maximum length of 51,200 bytes" (larger templates go by TemplateURL).
+MAX_STACK_SET_TEMPLATE_BYTES = 51_200
 
 
 def _n(days: float) -> str:

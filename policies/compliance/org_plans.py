@@ -4,6 +4,7 @@ effective policy it would be with nothing above it. Their fixes name the organiz
 
 from __future__ import annotations
 
+from compliance.embedded import Embedding, replacing
 from compliance.org_backup_policy import PolicySyntaxError, backup_plans, effective_policy, parse, syntax_problems
 from compliance.resources import ORG_POLICY, PLAN, Props, Resource
 
@@ -37,10 +38,11 @@ def organization_plans(resource: Resource) -> list[tuple[str, Resource]]:
     effective, _ = effective_policy([(resource.name, document)])
     return [(f"backup policy '{resource.name}' plan '{name}'",
              Resource(type=PLAN, name=name, urn=resource.urn, props=Props(props, PLAN, owner=resource.urn),
-                      protect=resource.protect, provider_region=props.get("region")))
+                      protect=resource.protect, provider_region=props.get("region"), partial=True))
             for name, props in backup_plans(effective)]
 
 
-def organization_message(message: str) -> str:
-    """A plan policy's message about a plan of a backup policy: its fix names the organization stack's key."""
-    return message.replace(STACK_PLANS_KEY, ORGANIZATION_PLANS_KEY)
+# A plan policy's message about a plan of a backup policy: its fix names the organization stack's key. Plan stack
+# policies do not see these plans: their selections and vaults are the member accounts', not in this stack.
+ORGANIZATION_PLANS = Embedding(ORG_POLICY, ORG_POLICY_READS, frozenset({PLAN}), organization_plans,
+                               replacing((STACK_PLANS_KEY, ORGANIZATION_PLANS_KEY)), stack_policies=False)

@@ -35,6 +35,11 @@ BUCKET_VERSIONING_V6 = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 ORG_POLICY = "aws:organizations/policy:Policy"  # an Organizations policy; BACKUP_POLICY ones hold backup plans
+STACK_SET = "aws:cloudformation/stackSet:StackSet"  # its template's vaults are judged like the stack's own
+# Where Organizations policies apply: attachments to a target (root, OU, account), and the OU tree the stack builds.
+ORG_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
+ORG_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
+ORG_ACCOUNT = "aws:organizations/account:Account"
 BUCKET_ENCRYPTION_V6 = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 )
@@ -42,7 +47,8 @@ BUCKET_ENCRYPTION_V6 = (
 KIND_OF_TOKEN: dict[str, str] = {
     **{token: token for token in (VAULT, PLAN, SELECTION, VAULT_LOCK, VAULT_POLICY, VAULT_NOTIFICATIONS, KMS_KEY,
                                   REGION_SETTINGS, SNS_TOPIC, BUCKET, BUCKET_VERSIONING, BUCKET_REPLICATION,
-                                  BUCKET_ENCRYPTION, ORG_POLICY)},
+                                  BUCKET_ENCRYPTION, ORG_POLICY, STACK_SET, ORG_ATTACHMENT, ORG_UNIT,
+                                  ORG_ACCOUNT)},
     BUCKET_V6: BUCKET,
     BUCKET_VERSIONING_V6: BUCKET_VERSIONING,
     BUCKET_ENCRYPTION_V6: BUCKET_ENCRYPTION,
@@ -203,6 +209,9 @@ class Resource:
     provider_region: str | None = None
     # True for AnalyzeStack's resources, whose props are the engine's outputs; False for Analyze's checked inputs.
     from_outputs: bool = False
+    # A plan of one Organizations backup policy, which the policies above it may complete: what it leaves unset
+    # (a rule's schedule) is inherited, and judged on the effective policy (org_paths), not here.
+    partial: bool = False
 
     @property
     def kind(self) -> str | None:

@@ -22,11 +22,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from compliance.org_plans import ORG_POLICY_READS, organization_message, organization_plans
+from compliance.embedded import Embedding
+from compliance.org_plans import ORGANIZATION_PLANS
 from compliance.resources import (
     KIND_OF_TOKEN,
-    ORG_POLICY,
-    PLAN,
     Resource,
     Stack,
     UnknownRead,
@@ -34,6 +33,7 @@ from compliance.resources import (
     from_validation_args,
     kind_of,
 )
+from compliance.stack_set_templates import TEMPLATE_RESOURCES
 
 # The documents policy texts cite, in this repository (a test fails on a citation of a file that does not exist).
 AWS_LIMITS = "docs/aws-limits.md"
@@ -72,9 +72,14 @@ class PolicySpec:
     aws_limit: bool = False  # an AWS limit: mandatory in every profile, not relaxable
 
     def __post_init__(self) -> None:
-        # A resource policy on backup plans judges the plans inside Organizations backup policies too (org_plans).
-        if PLAN in self.reads and not self.stack:
-            object.__setattr__(self, "reads", {**self.reads, **ORG_POLICY_READS})
+        # A policy on backup plans judges the plans inside Organizations backup policies too; one on vaults, keys
+        # and topics, those of StackSet templates (embedded).
+        for embedding in self.embeddings:
+            object.__setattr__(self, "reads", {**embedding.reads, **self.reads})
+
+    @property
+    def embeddings(self) -> list[Embedding]:
+        return [embedding for embedding in EMBEDDINGS if embedding.applies(self.reads, self.stack)]
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -91,15 +96,46 @@ class PolicySpec:
         settings = self.with_defaults(config)
         if self.stack:
             assert isinstance(subject, Stack)
-            return list(self.check(subject, settings))  # type: ignore[arg-type]
+            return self._run_stack(subject, settings)
         assert isinstance(subject, Resource)
         if subject.kind not in self.kinds:
             return []
-        if subject.kind == ORG_POLICY and PLAN in self.reads:
-            return [Violation(f"{label}: {organization_message(message)}", subject.urn)
-                    for label, plan in organization_plans(subject)
-                    for message in self.check(plan, settings)]  # type: ignore[arg-type]
+        for embedding in self.embeddings:
+            if subject.kind == embedding.container:
+                return [Violation(f"{label}: {embedding.message(message)}", subject.urn)
+                        for label, inner in embedding.expand(subject) if inner.kind in self.reads
+                        for message in self.check(inner, settings)]  # type: ignore[arg-type]
         return [Violation(message, subject.urn) for message in self.check(subject, settings)]  # type: ignore[arg-type]
+
+    def _run_stack(self, stack: Stack, settings: dict[str, Any]) -> list[Violation]:
+        """The stack with the resources embedded in its containers, each violation about one of those reported on
+        its container, labelled."""
+        origin: dict[str, tuple[Resource, str, Embedding]] = {}
+        inner: list[Resource] = []
+        for embedding in self.embeddings:
+            for container in stack.of_kind(embedding.container):
+                for label, resource in embedding.expand(container):
+                    origin[resource.urn] = (container, label, embedding)
+                    inner.append(resource)
+        if not inner:
+            return list(self.check(stack, settings))  # type: ignore[arg-type]
+        expanded = Stack([*stack.resources, *inner], stack.default_region)
+
+        def on_container(message: str, urn: str | None) -> Violation:
+            if urn not in origin:
+                return Violation(message, urn)
+            container, label, embedding = origin[urn]
+            return Violation(f"{label}: {embedding.message(message)}", container.urn)
+
+        try:
+            return [on_container(v.message, v.urn) for v in self.check(expanded, settings)]  # type: ignore[arg-type]
+        except UnknownRead as unknown:
+            if unknown.owner not in origin:
+                raise
+            return [on_container(cannot_judge(unknown), unknown.owner)]
+
+
+EMBEDDINGS = (ORGANIZATION_PLANS, TEMPLATE_RESOURCES)
 
 
 def cannot_judge(unknown: UnknownRead) -> str:

@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance.resources import BUCKET, BUCKET_V6, BUCKET_VERSIONING_V6, ORG_POLICY
+from compliance.resources import (
+    BUCKET,
+    BUCKET_V6,
+    BUCKET_VERSIONING_V6,
+    ORG_ACCOUNT,
+    ORG_ATTACHMENT,
+    ORG_POLICY,
+    ORG_UNIT,
+    STACK_SET,
+)
 from policy_stack import (
     ACCOUNT,
     DENY_POLICY,
@@ -542,6 +551,64 @@ CASES["aws-organizations-backuppolicy-check-syntax"] = [
     Case("a service control policy is not judged", "skip",
          org_policy("not json", policy_type="SERVICE_CONTROL_POLICY")),
 ]
+
+
+def attached(policies: dict[str, Any], attachments: list[tuple[str, str]], *extra: tuple[str, Item]) -> Change:
+    """The stack with backup policies (item name -> document) attached to targets ((policy, target id or the
+    item name of an OU / account of the stack)), as the org stack does: policyId from the policy's id output."""
+    def run(items: dict[str, Item]) -> dict[str, Item]:
+        items = without(items)
+        for name, document in policies.items():
+            items[name] = Item(ORG_POLICY, {"name": name, "type": "BACKUP_POLICY", "content": json.dumps(document)})
+        items.update(extra)
+        for policy, target in attachments:
+            in_stack = target in items
+            items[f"{policy}-{target}"] = Item(ORG_ATTACHMENT, {
+                "policyId": UNKNOWN, "targetId": UNKNOWN if in_stack else target},
+                deps={"policyId": [policy], **({"targetId": [target]} if in_stack else {})})
+        return items
+    return run
+
+
+def partial(**rule: Any) -> dict[str, Any]:
+    """A child policy that only sets parts of the `daily` plan's rule (no regions, no selections)."""
+    return {"plans": {"daily": {"rules": {"Daily": rule}}}}
+
+
+ROOT_ID, OU_ID = "r-ab12", "ou-ab12-prod1234"
+LOCKED = {"plans": {"daily": {**org_document()["plans"]["daily"], "rules": {"Daily": {
+    **org_rule(), "lifecycle": {"delete_after_days": {"@@assign": "365", "@@operators_allowed_for_child_policies":
+                                                      ["@@none"]}}}}}}}
+CASES["aws-organizations-backuppolicy-check-effective-plans"] = [
+    COMPLIANT,
+    Case("a complete policy on the root", "pass", attached({"root": org_document()}, [("root", ROOT_ID)])),
+    Case("a policy attached nowhere: no target to judge", "skip", org_policy(partial())),
+    Case("an OU policy completing the root's plan", "pass", attached(
+        {"root": org_document(), "prod": partial(lifecycle={"delete_after_days": {"@@assign": "400"}})},
+        [("root", ROOT_ID), ("prod", OU_ID)])),
+    Case("a partial policy alone on an OU", "fail", attached(
+        {"prod": partial(schedule_expression={"@@assign": "cron(0 5 ? * * *)"})}, [("prod", OU_ID)])),
+    Case("a rule without a target vault", "fail", attached(
+        {"root": {"plans": {"daily": {**org_document()["plans"]["daily"], "rules": {"Daily": {
+            "schedule_expression": {"@@assign": "cron(0 5 ? * * *)"}}}}}}}, [("root", ROOT_ID)])),
+    Case("a stack OU under the root inherits the root's plan", "pass", attached(
+        {"root": org_document(), "unit": partial(lifecycle={"delete_after_days": {"@@assign": "400"}})},
+        [("root", ROOT_ID), ("unit", "prod-ou")],
+        ("prod-ou", Item(ORG_UNIT, {"name": "prod", "parentId": ROOT_ID})))),
+    Case("an account of the stack, in no OU with the root's policy", "fail", attached(
+        {"acct": partial(schedule_expression={"@@assign": "cron(0 5 ? * * *)"})}, [("acct", "payments")],
+        ("payments", Item(ORG_ACCOUNT, {"name": "payments", "email": "a@example.com", "parentId": OU_ID})))),
+]
+CASES["aws-organizations-backuppolicy-check-child-control"] = [
+    COMPLIANT,
+    Case("the root locks the retention and no child writes it", "pass", attached(
+        {"root": LOCKED, "prod": partial(schedule_expression={"@@assign": "cron(0 6 ? * * *)"})},
+        [("root", ROOT_ID), ("prod", OU_ID)])),
+    Case("an OU policy writes the retention the root locks", "fail", attached(
+        {"root": LOCKED, "prod": partial(lifecycle={"delete_after_days": {"@@assign": "7"}})},
+        [("root", ROOT_ID), ("prod", OU_ID)])),
+    Case("without attachments the lock is not seen", "skip", org_policy(LOCKED)),
+]
 # The plans inside a backup policy are judged by the plan policies, as the stack's own plans are.
 CASES["aws-backup-plan-check-cold-storage-gap"] += [
     Case("backup policy: deletes 60 days after cold", "fail", org_policy(org_document(delete="90", cold="30"))),
@@ -550,6 +617,99 @@ CASES["aws-backup-plan-check-cold-storage-gap"] += [
 CASES["aws-backup-plan-enforce-min-retention"] += [
     Case("backup policy: kept 20 days", "fail", org_policy(org_document(delete="20", cold="1"))),
 ]
+CASES["aws-backup-plan-enforce-min-frequency"] += [
+    Case("backup policy: rules whose schedules the policies above give (a fragment)", "skip",
+         org_policy(partial(lifecycle={"delete_after_days": {"@@assign": "400"}}))),
+    Case("backup policy: a weekly rule", "fail", org_policy(org_document(schedule="cron(0 5 ? * SAT *)"))),
+]
 CASES["aws-backup-plan-check-schedule"] += [
     Case("backup policy: every 30 minutes", "fail", org_policy(org_document(schedule="cron(0,30 * ? * * *)"))),
+]
+
+
+# -- StackSet templates: their vaults judged like the stack's own ----------------------------------------------------
+RETAINED = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+
+
+def member_template(vault: dict[str, Any] | None = None, key: dict[str, Any] | None = None,
+                    **entries: Any) -> dict[str, Any]:
+    """A compliant member-account template: a vault with its key, compliance lock, deny-delete access policy and
+    notifications to a topic; `vault` / `key` replace its properties (REMOVE drops one), `entries` its entries."""
+    vault_properties = {
+        "BackupVaultName": "member", "EncryptionKeyArn": {"Fn::GetAtt": ["Key", "Arn"]},
+        "LockConfiguration": {"MinRetentionDays": 1, "MaxRetentionDays": 36500, "ChangeableForDays": 3},
+        "AccessPolicy": json.loads(DENY_POLICY),
+        "Notifications": {"BackupVaultEvents": ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"],
+                          "SNSTopicArn": {"Ref": "Topic"}},
+        **(vault or {})}
+    key_properties = {"EnableKeyRotation": True, "PendingWindowInDays": 30,
+                      "KeyPolicy": {"Version": "2012-10-17", "Statement": []}, **(key or {})}
+    resources = {
+        "Key": {"Type": "AWS::KMS::Key", **RETAINED, "Properties": key_properties},
+        "Vault": {"Type": "AWS::Backup::BackupVault", **RETAINED, "Properties": vault_properties},
+        "Topic": {"Type": "AWS::SNS::Topic", **RETAINED, "Properties": {"KmsMasterKeyId": {"Ref": "Key"}}},
+        **entries}
+    for entry in resources.values():
+        entry["Properties"] = {k: v for k, v in entry.get("Properties", {}).items() if v is not REMOVE}
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+def stack_set(template: dict[str, Any] | str) -> Change:
+    """The stack with a StackSet added whose template is `template` (a document to dump, or text)."""
+    body = template if isinstance(template, str) else json.dumps(template)
+    return add("baseline", Item(STACK_SET, {"name": "baseline", "permissionModel": "SERVICE_MANAGED",
+                                            "templateBody": body}))
+
+
+MEMBER_TEMPLATE_YAML = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+    Properties:
+      PendingWindowInDays: 30
+  Vault:
+    Type: AWS::Backup::BackupVault
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+    Properties:
+      BackupVaultName: !Sub "${AWS::AccountId}-member"
+      EncryptionKeyArn: !GetAtt Key.Arn
+      LockConfiguration:
+        MinRetentionDays: 7
+"""
+CASES["aws-backup-vault-require-lock"] += [
+    Case("StackSet template: compliance lock", "pass", stack_set(member_template()), config={"mode": "compliance"}),
+    Case("StackSet template: vault without lock", "fail", stack_set(member_template({"LockConfiguration": REMOVE}))),
+    Case("StackSet YAML template: governance lock where compliance is required", "fail",
+         stack_set(MEMBER_TEMPLATE_YAML), config={"mode": "compliance"}),
+    Case("StackSet YAML template: governance lock", "pass", stack_set(MEMBER_TEMPLATE_YAML)),
+    Case("StackSet template given by URL: nothing to judge", "skip",
+         add("baseline", Item(STACK_SET, {"name": "baseline", "templateUrl": "https://example.com/t.json"}))),
+]
+CASES["aws-backup-vaultlock-check-bounds"] += [
+    Case("StackSet template: changeableForDays 2", "fail",
+         stack_set(member_template({"LockConfiguration": {"ChangeableForDays": 2}}))),
+]
+CASES["aws-backup-vault-require-deny-delete-policy"] += [
+    Case("StackSet template: deny-delete access policy", "pass", stack_set(member_template())),
+    Case("StackSet template: no access policy", "fail", stack_set(member_template({"AccessPolicy": REMOVE}))),
+]
+CASES["aws-backup-vault-require-notifications"] += [
+    Case("StackSet template: no notifications", "fail", stack_set(member_template({"Notifications": REMOVE}))),
+]
+CASES["aws-backup-vault-require-customer-managed-key"] += [
+    Case("StackSet template: the template's key", "pass", stack_set(member_template())),
+    Case("StackSet template: no EncryptionKeyArn (aws/backup)", "fail",
+         stack_set(member_template({"EncryptionKeyArn": REMOVE}))),
+]
+CASES["aws-backup-data-require-deletion-protection"] += [
+    Case("StackSet template: everything retained", "pass", stack_set(member_template())),
+    Case("StackSet template: vault deleted with its stack", "fail", stack_set(member_template(
+        Vault={"Type": "AWS::Backup::BackupVault", "Properties": member_template()["Resources"]["Vault"][
+            "Properties"]}))),
+    Case("StackSet template: key deletion window 7 days", "fail",
+         stack_set(member_template(key={"PendingWindowInDays": 7}))),
 ]

@@ -87,7 +87,7 @@ AWS_LIMIT_POLICIES = {
     "aws-backup-plan-check-type-features", "aws-s3-replication-check-versioning",
     "aws-s3-replication-check-rule-fields", "aws-s3-replication-check-rtc-metrics",
     "aws-s3-replication-check-kms-selection", "aws-s3-bucket-check-name",
-    "aws-organizations-backuppolicy-check-syntax",
+    "aws-organizations-backuppolicy-check-syntax", "aws-organizations-backuppolicy-check-effective-plans",
 }
 
 

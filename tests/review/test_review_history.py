@@ -32,7 +32,7 @@ def test_a_retention_cut_is_shown_per_rule_and_copy_and_fails_only_when_asked(re
     assert code == 0  # within the profile's minimum and the lock: allowed
     totals = _rows(document, "total retention")
     assert totals["plan aws-backups-prod-standard · rule 'Yearly'"] == ("7,300 d (20.0 y)", "3,650 d (10.0 y)")
-    assert len(document["changeKinds"]["retention-shortened"]) == 2  # the rule and its copy to dr
+    assert len(document["changeKinds"]["retention-shortened"]) == 3  # the rule and its copies (dr, backup account)
     assert any("applies to new points only" in note for note in document["existingRecoveryPoints"])
     assert document["monthlyCostUsd"]["after"]["standard"] < document["monthlyCostUsd"]["before"]["standard"]
     assert [step["kind"] for step in document["steps"]] == ["update"]
@@ -111,12 +111,14 @@ def test_the_head_s_verdict_decides_the_exit_status(repo):
 def test_an_organization_plan_s_retention_cut_is_reviewed_like_a_stack_plan(tmp_path):
     repo = make_repo(tmp_path, stacks=("org",))
     edit(repo, "            deleteAfterDays: 90\n", "            deleteAfterDays: 30\n", stack="org")
+    edit(repo, "minRetentionDays: 35 ", "minRetentionDays: 30 ", stack="org")  # the member vault's lock admits it
     code, document = review(repo, stack="org", profile=ROOT / "policies" / "profiles" / "baseline.json")
     assert code == 1  # 30 days is below the baseline's 35, in the backup policy as in a plan
     totals = {row["subject"]: (row["before"], row["after"]) for row in document["posture"]
               if row["aspect"] == "total retention"}
     assert totals == {"plan aws-backups-org-critical · rule 'Every12Hours'": ("90 d", "30 d")}
-    assert [(s["kind"], s["type"], s["changed"]) for s in document["steps"]] == [
+    assert sorted((s["kind"], s["type"], s["changed"]) for s in document["steps"]) == [
+        ("update", "aws:cloudformation/stackSet:StackSet", ["templateBody"]),  # the member vaults' lock
         ("update", "aws:organizations/policy:Policy", ["content"])]
     assert {f["policy"] for f in document["findings"]["new"]} == {"aws-backup-plan-enforce-min-retention"}
 

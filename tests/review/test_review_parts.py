@@ -91,4 +91,5 @@ def test_base_code_runs_the_base_s_own_program(tmp_path):
     code, document = review(repo, "--base-code")
     assert code == 0, document
     assert document["verdict"]["base"]["mandatory"] == 0
-    assert len(document["changeKinds"]["retention-shortened"]) == 2
+    # The yearly rule and its two copies (dr, and the backup account's vault).
+    assert len(document["changeKinds"]["retention-shortened"]) == 3

@@ -23,5 +23,5 @@ def test_the_workflow_reviews_each_stack_and_updates_one_comment_per_stack():
     # The script looks for the marker the Markdown starts with, for the job's stack.
     assert marker("STACK-NAME").replace("STACK-NAME", "${process.env.STACK}") in script
     assert "updateComment" in script and "createComment" in script
-    assert {entry["stack"] for entry in job["strategy"]["matrix"]["include"]} == {"dev", "prod", "org"}
+    assert {entry["stack"] for entry in job["strategy"]["matrix"]["include"]} == {"dev", "prod", "org", "backup"}
     assert "Pulumi.*.yaml" in workflow[True]["pull_request"]["paths"]  # YAML 1.1 reads `on` as true

@@ -89,7 +89,10 @@ def check_min_frequency(plan: Resource, config: dict) -> Iterator[str]:
     longer gap, or a rule uses continuous backup (which is always current)."""
     limit = float(config["maxIntervalHours"])
     gaps: list[str] = []
-    for rule in rules(plan):
+    judged = [rule for rule in rules(plan) if not (plan.partial and rule.get("schedule") is None)]
+    if plan.partial and not judged:
+        return  # a backup policy's rules whose schedules the policies above them give
+    for rule in judged:
         if rule.flag("enableContinuousBackup"):
             return
         schedule = rule.get("schedule")
