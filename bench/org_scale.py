@@ -37,10 +37,11 @@ def organization(accounts: int, units: int) -> dict:
     ids = [f"{100000000000 + index}" for index in range(accounts)]
     standard["attachTo"] = [ROOT_ID]
     critical["attachTo"] = ous[: units // 2]
+    # Each plan backs up daily too: the baseline profile judges every plan on its own (min-frequency).
     weekly = {**copy.deepcopy(standard), "name": "weekly", "attachTo": ous,
-              "rules": [{"preset": "weekly"}]}
+              "rules": [{"preset": "daily"}, {"preset": "weekly"}]}
     archive = {**copy.deepcopy(standard), "name": "archive", "attachTo": ous[units // 2:],
-               "rules": [{"preset": "monthly5Year", "deleteAfterDays": 1825}]}
+               "rules": [{"preset": "daily"}, {"preset": "monthly5Year", "deleteAfterDays": 1825}]}
     account = {**copy.deepcopy(critical), "name": "account", "attachTo": ids}
     config["aws-backups:organization"]["plans"] = [standard, critical, weekly, archive, account]
     config["aws-backups:organization"]["baseline"]["vaults"][0]["lock"]["minRetentionDays"] = 35
