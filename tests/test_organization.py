@@ -94,3 +94,10 @@ def test_preflight_lists_the_plans_each_target_runs_by_effective_policy(org):
     assert [plan["name"] for plan in entries["root r-ab12"]["plans"]] == ["aws-backups-org-standard"]
     assert "        Every12Hours: cron(0 5/12 ? * * *) UTC, kept 90 d, vault aws-backups-member" in render_lines(
         list(entries.values()))
+
+
+def test_more_plans_than_an_organization_may_hold_backup_policies_are_refused():
+    def too_many(organization):
+        organization["plans"] = [{**organization["plans"][0], "name": f"plan{index}"} for index in range(1_001)]
+    message = refused(too_many)
+    assert "aws-backups:organization.plans" in message and "at most 1,000" in message

@@ -108,6 +108,10 @@ class OrganizationConfig(ConfigModel):
 
     def problems(self) -> list[Problem]:
         found = duplicate_names("plans", [plan.name for plan in self.plans])
+        if len(self.plans) > facts.MAX_BACKUP_POLICIES:
+            found.append(Problem(("plans",), f"{len(self.plans):,} plans", "are more backup policies than an "
+                                 f"organization may hold (allowed: at most {facts.MAX_BACKUP_POLICIES:,}, the "
+                                 "organization's other backup policies included)"))
         for index, plan in enumerate(self.plans):
             found += within(("plans", index), plan.problems())
         if self.delegated_administrator and self.cross_account_backup:

@@ -341,6 +341,11 @@ AWS_MANAGED_KEY_ALIAS = ":alias/aws/"
 MAX_TAG_KEY = 128  # AWS tagging: keys 1 to 128 Unicode characters
 MAX_TAG_VALUE = 256  # values 0 to 256
 
+# -- AWS Organizations (Quotas for AWS Organizations) ---------------------------------------------------------------
+# "Number of policies of each type in an organization": backup policies 1,000 (one per plan here; the organisation's
+# other backup policies count too).
+MAX_BACKUP_POLICIES = 1_000
+
 # -- CloudFormation StackSets (CreateStackSet, API reference) -------------------------------------------------------
 # TemplateBody: "a minimum length of 1 byte and a maximum length of 51,200 bytes" (larger templates go by TemplateURL).
 MAX_STACK_SET_TEMPLATE_BYTES = 51_200
