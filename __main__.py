@@ -2,6 +2,7 @@
 
 import pulumi
 
+from components.audit_framework import AuditFramework, evidence_controls
 from components.backup_policy_documents import policy_documents
 from components.baseline_template import baseline_template_body
 from components.config import load_stack_config, running_program_config
@@ -10,14 +11,16 @@ from components.organization import OrganizationBackupPolicies
 from components.plan import BackupPlan
 from components.region_settings import BackupRegionSettings
 from components.replication import ReplicatedBucket
+from components.restore_testing import RestoreTesting
 from components.stack_context import StackContext
 from components.vault import BackupVault
 
 # Fails with one line per problem, before anything is registered (ConfigError is a pulumi.RunError: no traceback).
 config = load_stack_config(running_program_config(), pulumi.get_stack())
-# The organization's documents and member template, refused before anything is registered.
+# The organization's documents, member template and audit controls, refused before anything is registered.
 backup_policies = policy_documents(config)
 baseline_body = baseline_template_body(config)
+audit_controls = evidence_controls(config)
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
 vaults = {
@@ -35,6 +38,13 @@ replicated = {
     for item in config.replication
 }
 
+if audit_controls is not None:
+    evidence = AuditFramework(config, audit_controls, context)
+    pulumi.export("auditFrameworkArns", evidence.framework_arns)
+if config.evidence is not None and config.evidence.restore_testing is not None and plans:
+    # Restores with the first plan's service role (it has AWSBackupServiceRolePolicyForRestores).
+    RestoreTesting(config.evidence.restore_testing, config, list(vaults.values()),
+                   next(iter(plans.values())).role_arn, context)
 if config.organization is not None:
     organization = OrganizationBackupPolicies(config.organization, backup_policies, context)
     pulumi.export("backupPolicyIds", organization.policy_ids)

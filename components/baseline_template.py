@@ -123,7 +123,7 @@ def _backup_role(role_name: str, tags: dict[str, str]) -> dict[str, Any]:
 
 def baseline_template(organization: OrganizationConfig, baseline: BaselineConfig,
                       tags: dict[str, str]) -> dict[str, Any]:
-    """The StackSet's template, as a document (`template_body` is its JSON, see `template_body`)."""
+    """The StackSet's template, as a document (`baseline_template_body` gives it as the StackSet's JSON)."""
     resources: dict[str, Any] = {"BackupRole": _backup_role(organization.backup_role_name, tags)}
     for vault in baseline.vaults:
         resources.update(_vault_resources(vault, tags, organization.copy_accounts(vault.name)))

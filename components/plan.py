@@ -74,12 +74,8 @@ class BackupPlan(pulumi.ComponentResource):
         return rule_args(
             rule,
             target.vault.name,  # an Output: records the rule's dependency on the vault
-            [copy.vault_arn or self._vault_arn(self._vaults[copy.vault]) for copy in rule.copy_to],
+            [copy.vault_arn or self._vaults[copy.vault].known_arn for copy in rule.copy_to],
         )
-
-    def _vault_arn(self, vault: BackupVault) -> pulumi.Output[str]:
-        """The vault's ARN from known parts (its region and AWS name), carrying the dependency on the vault."""
-        return self._context.arn("backup", vault.region, pulumi.Output.concat("backup-vault:", vault.vault.name))
 
     def _create_role(self, plan_name: str, role_name: str, tags: dict[str, str]) -> pulumi.Output[str]:
         role = aws.iam.Role(

@@ -83,6 +83,9 @@ class BackupVault(pulumi.ComponentResource):
 
         self.name = self.vault.name
         self.arn = self.vault.arn
+        # The same ARN from known parts (region, AWS name), carrying the dependency on the vault: known at preview,
+        # so the policy pack can read what names it (copy actions, restore testing).
+        self.known_arn = context.arn("backup", self.region, pulumi.Output.concat("backup-vault:", self.vault.name))
         self.register_outputs(
             {"name": self.name, "arn": self.arn, "kmsKeyArn": self.kms_key_arn, "topicArn": self.topic_arn}
         )

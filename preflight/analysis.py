@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from compliance.policy_config import resolve_policy_config
 from pulumi.runtime.proto import analyzer_pb2
 
 from preflight.pack_client import Diagnostic, PackError, PolicyPackProcess, Verdicts, policy_schemas
-from preflight.pack_config import resolve_policy_config
 from preflight.recorder import RecordedResource
 from preflight.stack_files import StackSettings
 

@@ -10,11 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from compliance.policy_config import PolicyConfigError, load_policy_config_file
+
 from preflight.analysis import start_pack
 from preflight.exit_codes import EXIT_USAGE
 from preflight.judge import Judgement, judge_all
 from preflight.pack_client import PackError
-from preflight.pack_config import PolicyConfigError, load_policy_config_file
 from preflight.program import ProgramError
 from preflight.progress import Progress
 from preflight.recorder import SHAPES

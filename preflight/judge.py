@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from compliance.policy_config import PolicyConfigError
+
 from preflight.analysis import Analyzer, StartingPack
 from preflight.engine_model import load_facts
 from preflight.pack_client import PackError
-from preflight.pack_config import PolicyConfigError
 from preflight.program import ProgramError, ProgramRun, run_program
 from preflight.progress import Progress
 from preflight.replacement import replacement_notes

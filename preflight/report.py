@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from preflight import audit_evidence, plans_by_target
 from preflight.analysis import Analysis
 from preflight.exit_codes import EXIT_OK, EXIT_VIOLATIONS
 from preflight.pack_client import Diagnostic
-from preflight.plans_by_target import organization_plans, render_lines
 from preflight.recorder import RecordedResource
 
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2}
@@ -122,8 +122,10 @@ def render_text(outcome: Outcome) -> str:
     lines += ["", "Resources:", f"    + {len(outcome.resources)} to create"]
     lines += [f"      {count:>5}  {type_}" for type_, count in sorted(counts.items())]
 
-    if organization := organization_plans(outcome.resources):
-        lines += render_lines(organization)
+    if organization := plans_by_target.organization_plans(outcome.resources):
+        lines += plans_by_target.render_lines(organization)
+    if frameworks := audit_evidence.audit_frameworks(outcome.resources):
+        lines += audit_evidence.render_lines(frameworks, outcome.policy_config)
 
     if outcome.notes:
         lines += ["", "Notes:"] + [f"    {note}" for note in outcome.notes]
@@ -162,7 +164,8 @@ def to_json(outcome: Outcome) -> dict[str, Any]:
         "notApplicable": [{"policy": n.policy, "urn": n.urn, "reason": n.reason}
                           for n in outcome.analysis.not_applicable],
         "couldNotRun": [_diagnostic_json(d) for d in outcome.could_not_run],
-        "organization": organization_plans(outcome.resources),
+        "organization": plans_by_target.organization_plans(outcome.resources),
+        "auditFrameworks": audit_evidence.audit_frameworks(outcome.resources),
         "notes": outcome.notes,
         "summary": {"resources": len(outcome.resources), "mandatory": levels["mandatory"],
                     "advisory": levels["advisory"], "couldNotRun": len(outcome.could_not_run),

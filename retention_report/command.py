@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from compliance.backup_times import ScheduleError
+from compliance.policy_config import PolicyConfigError
 
 from components.config.loader import ConfigError, load_stack_config
-from preflight.pack_config import PolicyConfigError
 from preflight.stack_files import StackFileError, read_stack
 from retention_report.contents import RetentionReport, build_report
 from retention_report.pricing import DEFAULT_PRICES, PriceError, PriceTable

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from compliance import facts
+from compliance.policy_config import load_policy_config_file, resolve_policy_config, schemas_of
 from compliance.registry import BY_NAME
 from compliance.resources import PLAN, Arn, Props, Resource, Stack
 from pulumi._types import input_type_to_dict, is_input_type
 
 from components.backup_rules import rule_args
 from components.config.plan import CopyToConfig, RuleConfig
-from preflight.pack_config import load_policy_config_file, resolve_policy_config
 from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy
 
 MIN_RETENTION = "aws-backup-plan-enforce-min-retention"
@@ -35,10 +35,7 @@ HOURS_PER_DAY = 24
 
 
 # The report's policies as the pack describes them to the CLI: default level and config schema.
-SCHEMAS = {
-    policy.name: {"enforcementLevel": policy.level, "schema": {"type": "object", "properties": dict(policy.knobs)}}
-    for policy in POLICIES
-}
+SCHEMAS = schemas_of(POLICIES)
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ CASES: list[tuple[str, list[tuple[tuple, object]], str]] = [
         "unknown namespace key",
         [(("aws-backups:vault",), [])],
         "aws-backups:vault: is not a known key (allowed: production, namePrefix, tags, vaults, plans, "
-        "replication, regionSettings, newRegions, organization)",
+        "replication, regionSettings, newRegions, organization, evidence)",
     ),
     (
         "invalid vault name",

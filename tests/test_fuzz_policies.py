@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from compliance.policy_config import resolve_policy_config
 from compliance.registry import SPECS
 from fuzzing import count, fuzz
 from generated_resources import PROJECT, STACK, TOKENS, FuzzStack, engine_shaped, has_unknown, resources, stacks
@@ -20,7 +21,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from preflight.pack_client import AnalyzedResource, PackError, PolicyPackProcess, Verdicts, policy_schemas
-from preflight.pack_config import resolve_policy_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = sorted(ROOT.glob("policies/profiles/*.json"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from compliance.policy_config import resolve_policy_config
 from fuzzing import count, fuzz
 from generated_configs import valid_configs
 from hypothesis import given
@@ -22,7 +23,6 @@ from pulumi_mocks import run_program as run_mocked_program
 
 from preflight.engine_model import load_facts
 from preflight.pack_client import PolicyPackProcess, policy_schemas
-from preflight.pack_config import resolve_policy_config
 from preflight.program import run_program
 from preflight.replacement import replacement_notes
 from preflight.stack_files import read_stack

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 import pytest
+from compliance.policy_config import PolicyConfigError
 
 from preflight.analysis import analyze, config_for_pack, read_pack_manifest, start_pack
 from preflight.pack_client import PackError, PolicyPackProcess
-from preflight.pack_config import PolicyConfigError
 from preflight.program import run_program
 from preflight.stack_files import read_stack
 

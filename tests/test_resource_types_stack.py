@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from compliance.policy_config import load_policy_config_file, resolve_policy_config
 from pulumi_mocks import ROOT, Recorded, of_type, run_program
 
 from components.config import ConfigError, load_stack_config
 from components.config.type_rules import TABLE
 from preflight.pack_client import AnalyzedResource, PolicyPackProcess, policy_schemas
-from preflight.pack_config import load_policy_config_file, resolve_policy_config
 
 REGION = "us-east-1"
 SELECTION = "aws:backup/selection:Selection"

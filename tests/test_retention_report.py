@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from compliance.policy_config import PolicyConfigError
 
 from components.config.loader import load_stack_config
 from components.config.resource_types import RESOURCE_TYPES
-from preflight.pack_config import PolicyConfigError
 from retention_report.command import main as report_main
 from retention_report.contents import RetentionReport, strategy_report
 from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy

@@ -25,7 +25,7 @@ from components.config.stack import StackConfig
 NAMESPACE = "aws-backups"
 REGION_KEY = "aws:region"
 # Stack-file keys whose values are objects or lists: Pulumi hands them to the program as JSON text.
-_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings", "newRegions", "organization"}
+_STRUCTURED = {"tags", "vaults", "plans", "replication", "regionSettings", "newRegions", "organization", "evidence"}
 _NAMESPACE_KEYS = [field.alias for name, field in StackConfig.model_fields.items() if name != "aws_region"]
 
 

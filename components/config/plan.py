@@ -7,7 +7,7 @@ import zoneinfo
 from typing import Annotated, Literal
 
 from compliance import facts
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from components.config.base import (
     Arn,
@@ -34,6 +34,15 @@ SelectionName = Annotated[
 StartWindowMinutes = Annotated[int, *checked(lambda minutes: facts.start_window_problem(minutes), "minutes")]
 Schedule = Annotated[str, *checked(lambda schedule: facts.schedule_problem(schedule), facts.SCHEDULE_FORM)]
 
+
+def _iana_time_zone(value: str) -> str:
+    if value not in IANA_TIME_ZONES():
+        raise ValueError("is not an IANA time zone (allowed: e.g. Etc/UTC, Europe/Paris, America/New_York)")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_iana_time_zone)]
+
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 # zoneinfo walks the tz database on every call (14 ms); the set cannot change while a program runs.
 IANA_TIME_ZONES = functools.cache(zoneinfo.available_timezones)
@@ -59,6 +68,11 @@ class CopyToConfig(ConfigModel):
         """The account of the destination named by ARN (arn:partition:backup:region:account:backup-vault:name)."""
         return self.vault_arn.split(":")[4] if self.vault_arn else None
 
+    @property
+    def region(self) -> str | None:
+        """The region of the destination named by ARN."""
+        return self.vault_arn.split(":")[3] if self.vault_arn else None
+
     def problems(self) -> list[Problem]:
         if (self.vault is None) == (self.vault_arn is None):
             return [Problem((), None, "needs exactly one of vault (a vault of this stack) or vaultArn")]
@@ -70,7 +84,7 @@ class RuleConfig(ConfigModel):
     name: RuleName | None = None
     vault: str | None = None
     schedule: Schedule | None = None
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     start_window_minutes: StartWindowMinutes | None = None
     completion_window_minutes: Annotated[int, Field(ge=1)] | None = None
     cold_storage_after_days: Days | None = None
@@ -80,12 +94,6 @@ class RuleConfig(ConfigModel):
     recovery_point_tags: TagMap = {}
     copy_to: list[CopyToConfig] = []
 
-    @field_validator("timezone")
-    @classmethod
-    def _iana_timezone(cls, value: str | None) -> str | None:
-        if value is not None and value not in IANA_TIME_ZONES():
-            raise ValueError("is not an IANA time zone (allowed: e.g. Etc/UTC, Europe/Paris, America/New_York)")
-        return value
 
     @model_validator(mode="after")
     def _apply_preset(self) -> RuleConfig:

@@ -9,6 +9,7 @@ from compliance import facts
 from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
+from components.config.evidence import EvidenceConfig
 from components.config.organization import OrganizationConfig
 from components.config.plan import CopyToConfig, PlanConfig, RuleConfig
 from components.config.regions import new_region_problem
@@ -43,6 +44,8 @@ class StackConfig(ConfigModel):
     new_regions: list[NewRegion] = []
     # The organization stack: plans AWS Organizations runs in member accounts (README, "Many accounts").
     organization: OrganizationConfig | None = None
+    # What AWS Backup Audit Manager checks after deploy (README, "Audit evidence").
+    evidence: EvidenceConfig | None = None
 
     def vault(self, name: str) -> VaultConfig | None:
         return next((vault for vault in self.vaults if vault.name == name), None)
@@ -50,6 +53,41 @@ class StackConfig(ConfigModel):
     def copy_accounts(self, vault: str) -> list[str]:
         """The accounts this stack's plans copy `vault`'s recovery points to (its key policy admits them)."""
         return sorted({account for plan in self.plans for account in plan.copy_accounts(vault)})
+
+    def plan_regions(self) -> list[str]:
+        """Every region where a plan of this stack runs, in config order."""
+        return list(dict.fromkeys(self.plan_region(plan) for plan in self.plans))
+
+    def copies(self) -> list[CopyToConfig]:
+        return [copy for plan in self.plans for rule in plan.rules for copy in rule.copy_to]
+
+    def copy_regions(self) -> list[str]:
+        """Every region a rule copies recovery points to (a vault of the stack, or one by ARN), in config order."""
+        regions = [self.vault_region(vault) if (vault := self.vault(copy.vault or "")) else copy.region
+                   for copy in self.copies()]
+        return list(dict.fromkeys(region for region in regions if region))
+
+    def destination_accounts(self) -> list[str]:
+        """Every account a rule copies recovery points to by ARN."""
+        return sorted({copy.account for copy in self.copies() if copy.account})
+
+    def continuous_retention_days(self) -> int | None:
+        """The shortest retention of a continuous-backup rule, or None without one."""
+        kept = [rule.delete_after_days for plan in self.plans for rule in plan.rules
+                if rule.continuous_backup and rule.delete_after_days is not None]
+        return min(kept, default=None)
+
+    def selection_tag(self) -> tuple[str, str] | None:
+        """The one tag (key, value) that every selection of the stack selects by, alone; else None."""
+        tags = {tuple(selection.conditions.string_equals.items()) for plan in self.plans
+                for selection in plan.selections}
+        only = next(iter(tags)) if len(tags) == 1 else ()
+        return only[0] if len(only) == 1 else None
+
+    def break_glass_arns(self) -> list[str]:
+        """Every break-glass principal of the stack's vaults, in config order."""
+        return list(dict.fromkeys(arn for vault in self.vaults
+                                  for arn in vault.access_policy.break_glass_principal_arns))
 
     def vault_region(self, vault: VaultConfig) -> str:
         return vault.region or self.aws_region
@@ -96,6 +134,9 @@ class StackConfig(ConfigModel):
                           "needs it opted in (allowed: services no plan selects)")
                   for index, service in enumerate(self.region_settings.opt_out) if service in selected]
         found += self._bucket_prefix_problems()
+        if self.evidence is not None:
+            found += within(("evidence",), self.evidence.problems())
+            found += self._restore_testing_problems()
         if self.organization is not None:
             found += within(("organization",), self.organization.problems())
             for index, plan in enumerate(self.organization.plans):
@@ -107,6 +148,16 @@ class StackConfig(ConfigModel):
             if item.alarms.vault is not None:
                 found += self._vault_reference(("replication", index, "alarms", "vault"), item.alarms.vault)
         return found
+
+    def _restore_testing_problems(self) -> list[Problem]:
+        """Restore tests of types the plans back up: a type no plan selects has no recovery point to restore."""
+        testing = self.evidence.restore_testing if self.evidence else None
+        if testing is None or testing.types is None:
+            return []
+        selected = self.selected_resource_types()
+        return [Problem(("evidence", "restoreTesting", "types", index), kind, "is selected by no plan of this stack, "
+                        f"so there is no recovery point to test (allowed: {', '.join(selected) or 'none'})")
+                for index, kind in enumerate(testing.types) if kind not in selected]
 
     def _partition_problems(self) -> list[Problem]:
         """A stack in a partition the resource-type table has no facts for (which types AWS Backup protects there,

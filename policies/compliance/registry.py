@@ -5,6 +5,7 @@ from __future__ import annotations
 from compliance.guards import (
     backup_names,
     data_protection,
+    evidence_resources,
     org_backup_policies,
     plan_copies,
     plan_retention,
@@ -27,6 +28,7 @@ SPECS: list[PolicySpec] = [
     *s3_replication.POLICIES,
     *data_protection.POLICIES,
     *org_backup_policies.POLICIES,
+    *evidence_resources.POLICIES,
 ]
 BY_NAME: dict[str, PolicySpec] = {spec.name: spec for spec in SPECS}
 

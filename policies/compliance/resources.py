@@ -36,6 +36,10 @@ BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 ORG_POLICY = "aws:organizations/policy:Policy"  # an Organizations policy; BACKUP_POLICY ones hold backup plans
 STACK_SET = "aws:cloudformation/stackSet:StackSet"  # its template's vaults are judged like the stack's own
+# Audit evidence: an Audit Manager framework, restore testing.
+FRAMEWORK = "aws:backup/framework:Framework"
+RESTORE_TESTING_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
+RESTORE_TESTING_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 # Where Organizations policies apply: attachments to a target (root, OU, account), and the OU tree the stack builds.
 ORG_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 ORG_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
@@ -48,7 +52,7 @@ KIND_OF_TOKEN: dict[str, str] = {
     **{token: token for token in (VAULT, PLAN, SELECTION, VAULT_LOCK, VAULT_POLICY, VAULT_NOTIFICATIONS, KMS_KEY,
                                   REGION_SETTINGS, SNS_TOPIC, BUCKET, BUCKET_VERSIONING, BUCKET_REPLICATION,
                                   BUCKET_ENCRYPTION, ORG_POLICY, STACK_SET, ORG_ATTACHMENT, ORG_UNIT,
-                                  ORG_ACCOUNT)},
+                                  ORG_ACCOUNT, FRAMEWORK, RESTORE_TESTING_PLAN, RESTORE_TESTING_SELECTION)},
     BUCKET_V6: BUCKET,
     BUCKET_VERSIONING_V6: BUCKET_VERSIONING,
     BUCKET_ENCRYPTION_V6: BUCKET_ENCRYPTION,

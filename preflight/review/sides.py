@@ -15,9 +15,10 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
+from compliance.policy_config import PolicyConfigError, load_policy_config_file
+
 from preflight.analysis import start_pack
 from preflight.judge import Judgement, judge_all
-from preflight.pack_config import PolicyConfigError, load_policy_config_file
 from preflight.progress import Progress
 from preflight.report import to_json
 from preflight.review.report_runs import Reports, SideSpec, finish

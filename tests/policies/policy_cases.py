@@ -16,10 +16,13 @@ from compliance.resources import (
     BUCKET,
     BUCKET_V6,
     BUCKET_VERSIONING_V6,
+    FRAMEWORK,
     ORG_ACCOUNT,
     ORG_ATTACHMENT,
     ORG_POLICY,
     ORG_UNIT,
+    RESTORE_TESTING_PLAN,
+    RESTORE_TESTING_SELECTION,
     STACK_SET,
 )
 from policy_stack import (
@@ -712,4 +715,77 @@ CASES["aws-backup-data-require-deletion-protection"] += [
             "Properties"]}))),
     Case("StackSet template: key deletion window 7 days", "fail",
          stack_set(member_template(key={"PendingWindowInDays": 7}))),
+]
+
+
+# -- audit evidence: frameworks and restore testing ---------------------------------------------------------------
+def framework(*controls: dict[str, Any], name: str = "aws_backups_prod_sec_17a_4") -> Change:
+    return add("framework", Item(FRAMEWORK, {"name": name, "region": REGION, "controls": list(controls)}))
+
+
+def control(name: str, scope: dict | None = None, **parameters: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"name": name}
+    if parameters:
+        found["inputParameters"] = [{"name": key, "value": value} for key, value in parameters.items()]
+    if scope is not None:
+        found["scope"] = scope
+    return found
+
+
+FREQUENCY = "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"
+
+
+def restore_plan(**changes: Any) -> Change:
+    props = {"name": "aws_backups_prod_restore_testing", "region": REGION, "scheduleExpression": "cron(0 6 ? * SAT *)",
+             "startWindowHours": 24, "recoveryPointSelection": {
+                 "algorithm": "RANDOM_WITHIN_WINDOW", "includeVaults": ["*"], "recoveryPointTypes": ["SNAPSHOT"],
+                 "selectionWindowDays": 30}}
+    for key, value in changes.items():
+        if key == "selectionWindowDays":
+            props["recoveryPointSelection"][key] = value
+        else:
+            props[key] = value
+    return add("restore-plan", Item(RESTORE_TESTING_PLAN, props))
+
+
+def restore_selection(**changes: Any) -> Change:
+    props = {"name": "EC2", "restoreTestingPlanName": "aws_backups_prod_restore_testing", "region": REGION,
+             "protectedResourceType": "EC2", "iamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/backup",
+             "protectedResourceArns": ["*"], "validationWindowHours": 4, **changes}
+    return add("restore-selection", Item(RESTORE_TESTING_SELECTION, props))
+
+
+CASES["aws-backup-evidence-check-limits"] = [
+    COMPLIANT,
+    Case("a framework of documented controls", "pass", framework(
+        control(FREQUENCY, requiredFrequencyUnit="hours", requiredFrequencyValue="24", requiredRetentionDays="2190"),
+        control("BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT", {"tags": {"backup": "standard"}},
+                crossAccountList="111111111111"),
+        control("BACKUP_RECOVERY_POINT_ENCRYPTED"))),
+    Case("a control AWS does not have", "fail", framework(control("BACKUP_PLANS_EVERYWHERE"))),
+    Case("a parameter the control does not take", "fail", framework(
+        control("BACKUP_RECOVERY_POINT_ENCRYPTED", requiredRetentionDays="35"))),
+    Case("a frequency of 48 hours (at most 24 in hours)", "fail", framework(
+        control(FREQUENCY, requiredFrequencyUnit="hours", requiredFrequencyValue="48", requiredRetentionDays="35"))),
+    Case("a frequency of 2 days", "pass", framework(
+        control(FREQUENCY, requiredFrequencyUnit="days", requiredFrequencyValue="2", requiredRetentionDays="35"))),
+    Case("a recovery point age of 800 hours", "fail", framework(
+        control("BACKUP_LAST_RECOVERY_POINT_CREATED", recoveryPointAgeUnit="hours", recoveryPointAgeValue="800"))),
+    Case("six break-glass principals", "fail", framework(control(
+        "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+        principalArnList=",".join(f"arn:aws:iam::{ACCOUNT}:role/r{index}" for index in range(6))))),
+    Case("a scope of two tags", "fail", framework(control(
+        "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", {"tags": {"backup": "standard", "tier": "gold"}}))),
+    Case("a framework name with '-'", "fail", framework(control("BACKUP_RECOVERY_POINT_ENCRYPTED"),
+                                                      name="aws-backups-prod")),
+    Case("a restore testing plan within AWS's windows", "pass", restore_plan()),
+    Case("a start window of 200 hours", "fail", restore_plan(startWindowHours=200)),
+    Case("a selection window of 400 days", "fail", restore_plan(selectionWindowDays=400)),
+    Case("a restore testing name with '-'", "fail", restore_plan(name="aws-backups-prod")),
+    Case("a restore test of EC2 with its subnet", "pass",
+         restore_selection(restoreMetadataOverrides={"SubnetId": "subnet-0abc"})),  # keys are not case sensitive
+    Case("a type AWS does not restore-test", "fail", restore_selection(protectedResourceType="Storage Gateway")),
+    Case("a metadata key of another type", "fail",
+         restore_selection(restoreMetadataOverrides={"dbSubnetGroupName": "private"})),
+    Case("a validation window of 169 hours", "fail", restore_selection(validationWindowHours=169)),
 ]

@@ -11,12 +11,11 @@ import jsonschema
 import pytest
 import yaml
 from compliance import docs, registry
+from compliance.policy_config import resolve_policy_config
 from compliance.registry import SPECS
 from compliance.resources import KIND_OF_TOKEN
 from compliance.spec import PolicySpec, to_policy
 from policy_cases import CASES
-
-from preflight.pack_config import resolve_policy_config
 
 NAME = re.compile(r"^aws-[a-z0-9]+-[a-z0-9]+-(check|enforce|require)-[a-z0-9-]+$")
 SEVERITIES = {"low", "medium", "high", "critical"}
@@ -88,6 +87,7 @@ AWS_LIMIT_POLICIES = {
     "aws-s3-replication-check-rule-fields", "aws-s3-replication-check-rtc-metrics",
     "aws-s3-replication-check-kms-selection", "aws-s3-bucket-check-name",
     "aws-organizations-backuppolicy-check-syntax", "aws-organizations-backuppolicy-check-effective-plans",
+    "aws-backup-evidence-check-limits",
 }
 
 
@@ -161,7 +161,7 @@ def test_pulumi_policy_yaml_names_the_pack_the_projects_venv_and_its_toolchain()
 
 GUARDS = [registry.vaults, registry.plan_rules, registry.plan_retention, registry.plan_copies, registry.selections,
           registry.backup_names, registry.s3_buckets, registry.s3_replication, registry.data_protection,
-          registry.org_backup_policies]
+          registry.org_backup_policies, registry.evidence_resources]
 
 
 @pytest.mark.parametrize("guard", GUARDS, ids=lambda module: module.__name__)

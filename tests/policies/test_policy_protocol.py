@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from compliance.policy_config import resolve_policy_config
 from compliance.registry import BY_NAME, SPECS
 from compliance.resources import kind_of
 from policy_cases import CASES
 from policy_stack import DR_REGION, REGION, REMOVE, SHAPES, UNKNOWN, compliant, mutate, to_analyzed, without
 
 from preflight.pack_client import PolicyPackProcess, ProviderRef, Verdicts, policy_schemas
-from preflight.pack_config import resolve_policy_config
 
 PACK = Path(__file__).resolve().parents[2] / "policies"
 PROFILES = sorted(path.stem for path in (PACK / "profiles").glob("*.json"))

@@ -13,6 +13,7 @@ from typing import get_args
 
 import pytest
 from compliance.guards import selections
+from compliance.policy_config import load_policy_config_file, resolve_policy_config
 from compliance.registry import BY_NAME
 from compliance.resource_types_table import load_table
 from compliance.resources import PLAN, REGION_SETTINGS
@@ -37,7 +38,6 @@ from pulumi_policy.proxy import UnknownValueError
 from components.config.resource_types import ResourceTypeName
 from components.config.type_rules import FullManagementTypeName
 from preflight.pack_client import PolicyPackProcess, policy_schemas
-from preflight.pack_config import load_policy_config_file, resolve_policy_config
 
 TABLE = load_table()
 TYPE_FEATURES = "aws-backup-plan-check-type-features"

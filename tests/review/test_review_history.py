@@ -70,8 +70,11 @@ def test_a_removed_selection_type_is_coverage_removed(repo):
     assert "plan aws-backups-prod-standard: DynamoDB" in document["changeKinds"]["coverage-removed"]
     assert _rows(document, "resource types")["plan aws-backups-prod-standard"][1] == (
         "EBS, EC2, RDS, Aurora, EFS, Storage Gateway")
-    [step] = document["steps"]
+    [step] = [step for step in document["steps"] if step["type"] == "aws:backup/selection:Selection"]
     assert (step["kind"], step["replacedOn"]) == ("replace", ["resources"])
+    # No plan selects DynamoDB any more: its restore test goes too.
+    assert [(s["kind"], s["name"]) for s in document["steps"] if s is not step] == [
+        ("delete", "restore-testing-eu-west-1-DynamoDB")]
 
 
 def test_a_renamed_vault_is_a_replacement_the_engine_refuses_in_production(repo):

@@ -1,4 +1,6 @@
-"""Resolve a `--policy-pack-config` file against the pack's own schemas, as the Pulumi CLI does before `Configure`.
+"""Resolve a `--policy-pack-config` file (a profile, e.g. policies/profiles/sec-17a-4.json) against the pack's own
+schemas, as the Pulumi CLI does before `Configure`: for preflight (the schemas the pack process reports), and for the
+program and the retention report (the schemas of the registry's specs, `schemas_of`).
 
 The file maps policy names (or `all`) to an enforcement level, or to an object with an optional
 `enforcementLevel` and the policy's config properties. Each policy's properties get their schema defaults and are
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,10 @@ def resolve_policy_config(
             raise PolicyConfigError(f"{name}{'.' + path if path else ''}: {error.message}") from error
         resolved[name] = (level, properties)
     return resolved
+
+
+def schemas_of(specs: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """The policies' default levels and config schemas, as the pack describes them to the CLI (GetAnalyzerInfo),
+    from the registry's PolicySpecs rather than over the protocol."""
+    return {spec.name: {"enforcementLevel": spec.level, "schema": {"type": "object", "properties": dict(spec.knobs)}}
+            for spec in specs}

@@ -1,0 +1,68 @@
+"""AuditFramework: an AWS Backup Audit Manager framework in each region where the stack's plans run, whose
+controls check after deploy, continuously through AWS Config, the figures the gate checks before it: those of
+the profile `aws-backups:evidence.profile` names (compliance.audit_controls, the one mapping)."""
+
+from __future__ import annotations
+
+import re
+
+import pulumi
+import pulumi_aws as aws
+from compliance import facts
+from compliance.audit_controls import ControlError, Framework, StackFacts, framework_controls
+from compliance.policy_config import PolicyConfigError, load_policy_config_file, resolve_policy_config, schemas_of
+from compliance.registry import SPECS
+
+from components.config.base import Problem
+from components.config.loader import config_error
+from components.config.stack import StackConfig
+from components.stack_context import StackContext, child_options
+
+
+def framework_name(name_prefix: str, profile: str) -> str:
+    """`<prefix>_<profile>` in the characters AWS takes (FRAMEWORK_NAME_FORM), starting with a letter."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", f"{name_prefix}_{profile}")
+    name = name if name[:1].isalpha() else f"framework_{name}"
+    assert re.fullmatch(facts.FRAMEWORK_NAME_FORM, name[:256])
+    return name[:256]
+
+
+def evidence_controls(config: StackConfig) -> Framework | None:
+    """The framework's controls for the stack, or None without `aws-backups:evidence`. Raises ConfigError, naming
+    the key, when the profile or a stack fact cannot be said by a control: before anything is registered."""
+    evidence = config.evidence
+    if evidence is None:
+        return None
+    try:
+        profile = resolve_policy_config(schemas_of(SPECS), load_policy_config_file(evidence.profile_path()))
+        return framework_controls(profile, StackFacts(
+            break_glass_arns=config.break_glass_arns(), copy_regions=config.copy_regions(),
+            copy_accounts=config.destination_accounts(), max_restore_minutes=evidence.max_restore_time_minutes,
+            continuous_retention_days=config.continuous_retention_days(), selection_tag=config.selection_tag()))
+    except (ControlError, PolicyConfigError) as error:
+        raise config_error([Problem(("evidence", "profile"), evidence.profile, str(error))]) from error
+
+
+class AuditFramework(pulumi.ComponentResource):
+    def __init__(self, config: StackConfig, controls: Framework, context: StackContext,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("aws-backups:backup:AuditFramework", "evidence", None, opts)
+        assert config.evidence is not None
+        profile = config.evidence.profile
+        self.framework_arns: dict[str, pulumi.Output[str]] = {}
+        for region in config.plan_regions():
+            framework = aws.backup.Framework(
+                f"evidence-{region}",
+                name=framework_name(context.name_prefix, profile),
+                region=region,
+                description=controls.description(profile),
+                controls=[{"name": control.name,
+                           "input_parameters": [{"name": key, "value": value}
+                                                for key, value in control.parameters.items()] or None,
+                           "scope": {"tags": control.scope_tags} if control.scope_tags else None}
+                          for control in controls.controls],
+                tags={**context.tags, "compliance-profile": profile},
+                opts=child_options(self),
+            )
+            self.framework_arns[region] = framework.arn
+        self.register_outputs({"frameworkArns": self.framework_arns})
