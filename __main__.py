@@ -38,8 +38,8 @@ replicated = {
     for item in config.replication
 }
 
-if audit_controls is not None:
-    evidence = AuditFramework(config, audit_controls, context)
+if audit_controls and config.evidence and config.evidence.profile:
+    evidence = AuditFramework(config.evidence.profile, audit_controls, context)
     pulumi.export("auditFrameworkArns", evidence.framework_arns)
 if config.evidence is not None and config.evidence.restore_testing is not None and plans:
     # Restores with the first plan's service role (it has AWSBackupServiceRolePolicyForRestores).

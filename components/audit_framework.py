@@ -27,30 +27,34 @@ def framework_name(name_prefix: str, profile: str) -> str:
     return name[:256]
 
 
-def evidence_controls(config: StackConfig) -> Framework | None:
-    """The framework's controls for the stack, or None without `aws-backups:evidence`. Raises ConfigError, naming
+def evidence_controls(config: StackConfig) -> dict[str, Framework]:
+    """The framework of each plan region, none without `aws-backups:evidence.profile`. Raises ConfigError, naming
     the key, when the profile or a stack fact cannot be said by a control: before anything is registered."""
     evidence = config.evidence
-    if evidence is None:
-        return None
+    path = evidence.profile_path() if evidence else None
+    if evidence is None or path is None:
+        return {}
     try:
-        profile = resolve_policy_config(schemas_of(SPECS), load_policy_config_file(evidence.profile_path()))
-        return framework_controls(profile, StackFacts(
-            break_glass_arns=config.break_glass_arns(), copy_regions=config.copy_regions(),
+        profile = resolve_policy_config(schemas_of(SPECS), load_policy_config_file(path))
+        return {region: framework_controls(profile, StackFacts(
+            break_glass_arns=config.break_glass_arns(), copy_regions=config.copy_regions(region),
             copy_accounts=config.destination_accounts(), max_restore_minutes=evidence.max_restore_time_minutes,
             continuous_retention_days=config.continuous_retention_days(), selection_tag=config.selection_tag()))
-    except (ControlError, PolicyConfigError) as error:
+            for region in config.plan_regions()}
+    except ControlError as error:
+        raise config_error([Problem(error.key, evidence.profile, str(error))]) from error
+    except PolicyConfigError as error:
         raise config_error([Problem(("evidence", "profile"), evidence.profile, str(error))]) from error
 
 
 class AuditFramework(pulumi.ComponentResource):
-    def __init__(self, config: StackConfig, controls: Framework, context: StackContext,
+    """`frameworks`: the controls of each region's framework (evidence_controls)."""
+
+    def __init__(self, profile: str, frameworks: dict[str, Framework], context: StackContext,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("aws-backups:backup:AuditFramework", "evidence", None, opts)
-        assert config.evidence is not None
-        profile = config.evidence.profile
         self.framework_arns: dict[str, pulumi.Output[str]] = {}
-        for region in config.plan_regions():
+        for region, controls in frameworks.items():
             framework = aws.backup.Framework(
                 f"evidence-{region}",
                 name=framework_name(context.name_prefix, profile),

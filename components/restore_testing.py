@@ -45,7 +45,7 @@ class RestoreTesting(pulumi.ComponentResource):
                 start_window_hours=config.start_window_hours,
                 recovery_point_selection={
                     "algorithm": config.algorithm,
-                    "include_vaults": vault_arns.get(region) or ["*"],
+                    "include_vaults": vault_arns[region],  # a plan runs only where a vault of the stack is
                     "recovery_point_types": list(config.recovery_point_types),
                     "selection_window_days": config.selection_window_days,
                 },
@@ -60,9 +60,10 @@ class RestoreTesting(pulumi.ComponentResource):
                     region=region,
                     protected_resource_type=kind,
                     iam_role_arn=role_arn,
-                    # The resources the plans protect (their selection tag), else every resource of the type.
+                    # Every resource of the type, narrowed to those the plans protect by their selection tag
+                    # (RestoreTestingSelectionForCreate: conditions go with the wildcard ARN).
+                    protected_resource_arns=["*"],
                     protected_resource_conditions=conditions,
-                    protected_resource_arns=None if conditions else ["*"],
                     validation_window_hours=config.validation_window_hours,
                     restore_metadata_overrides=config.metadata_overrides.get(kind) or None,
                     opts=child_options(self),

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from compliance.audit_controls import left_out
+from compliance.resources import FRAMEWORK
 
 from preflight.recorder import RecordedResource
 
-FRAMEWORK = "aws:backup/framework:Framework"
 PROFILE_TAG = "compliance-profile"
 # AWS Backup Developer Guide, "Turning on resource tracking" and "Choosing your controls".
 AWS_CONFIG_PREREQUISITE = ("AWS Config must record AWS::Backup::BackupPlan, AWS::Backup::BackupSelection, "
@@ -41,7 +41,7 @@ def render_lines(frameworks: list[dict[str, Any]], policy_config: str | None) ->
                      f"{framework['profile']}:")
         lines += [f"      {control}" for control in framework["controls"]]
         lines += [f"      left out: {reason}" for reason in framework["leftOut"]]
-    gate = Path(policy_config).stem if policy_config else "baseline (the pack's defaults)"
+    gate = Path(policy_config).stem if policy_config else "baseline"  # no config: the pack's own levels
     if any(framework["profile"] != gate for framework in frameworks):
         lines.append(f"    note: the gate ran with {gate}; set aws-backups:evidence.profile to the profile the gate "
                      "uses, or AWS checks other figures than the gate")

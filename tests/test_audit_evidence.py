@@ -11,8 +11,6 @@ import sys
 import pytest
 from compliance import facts
 from compliance.audit_controls import (
-    MAX_AGE,
-    MAX_FREQUENCY,
     ControlError,
     StackFacts,
     framework_controls,
@@ -35,7 +33,10 @@ def profile(name: str) -> dict:
     return resolve_policy_config(schemas_of(SPECS), load_policy_config_file(PROFILES / f"{name}.json"))
 
 
-@pytest.mark.parametrize("name", sorted(path.stem for path in PROFILES.glob("*.json")))
+ENFORCING = sorted(path.stem for path in PROFILES.glob("*.json") if path.stem != "dev")
+
+
+@pytest.mark.parametrize("name", ENFORCING)
 def test_every_profile_maps_to_documented_controls_and_parameters(name):
     framework = framework_controls(profile(name), FACTS)
     assert framework.controls
@@ -47,36 +48,57 @@ def test_every_profile_maps_to_documented_controls_and_parameters(name):
 
 
 def test_sec_17a_4_figures_become_the_parameters():
-    controls = {c.name: c for c in framework_controls(profile("sec-17a-4"), FACTS).controls}
+    framework = framework_controls(profile("sec-17a-4"), FACTS)
+    controls = {c.name: c for c in framework.controls}
     assert controls["BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"].parameters == {
         "requiredFrequencyUnit": "hours", "requiredFrequencyValue": "24", "requiredRetentionDays": "2190"}
     assert controls["BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"].parameters == {"requiredRetentionDays": "2190"}
     assert controls["BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED"].parameters == {
         "principalArnList": "arn:aws:iam::222222222222:role/backup-break-glass"}
     assert controls["BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION"].parameters == {"crossRegionList": "eu-central-1"}
-    assert controls["BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT"].parameters == {"crossAccountList": "111111111111"}
     assert controls["RESTORE_TIME_FOR_RESOURCES_MEET_TARGET"].parameters == {"maxRestoreTime": "240"}
     assert controls["BACKUP_LAST_RECOVERY_POINT_CREATED"].scope_tags == {"backup": "standard"}
     assert controls["BACKUP_RECOVERY_POINT_ENCRYPTED"].scope_tags == {}  # recovery points, not resources
+    # Cross-account copies are advisory in sec-17a-4: the framework checks what the gate enforces, and says so.
+    assert "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT" not in controls
+    assert "cross-account copies: advisory in the profile" in framework.omitted
 
 
-def test_a_profile_without_a_figure_gets_no_control_for_it():
-    dev = {c.name for c in framework_controls(profile("dev"), FACTS).controls}
-    everything_disabled = {name: ("disabled", knobs) for name, (_, knobs) in profile("dev").items()}
-    assert "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK" in dev
-    assert framework_controls(everything_disabled, StackFacts()).controls == []
+def test_an_enforced_cross_account_figure_names_the_copy_accounts():
+    enforced = {**profile("sec-17a-4"), "aws-backup-plan-require-cross-account-copy": ("mandatory", {})}
+    controls = {c.name: c for c in framework_controls(enforced, FACTS).controls}
+    assert controls["BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT"].parameters == {"crossAccountList": "111111111111"}
+
+
+def test_a_figure_the_profile_does_not_enforce_leaves_its_parameter_at_the_loosest():
+    only_retention = {"aws-backup-plan-enforce-min-retention": ("mandatory", {"minRetentionDays": 365})}
+    control = framework_controls(only_retention, FACTS).controls[0]
+    assert control.name == "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"
+    assert control.parameters == {"requiredFrequencyUnit": "days", "requiredFrequencyValue": "31",
+                                  "requiredRetentionDays": "365"}
+    only_frequency = {"aws-backup-plan-enforce-min-frequency": ("mandatory", {"maxIntervalHours": 12})}
+    plan_check = framework_controls(only_frequency, FACTS).controls[0]
+    assert plan_check.parameters["requiredRetentionDays"] == "1"
+
+
+def test_a_profile_that_enforces_no_figure_gets_no_framework():
+    with pytest.raises(ControlError, match="enforces no figure"):
+        framework_controls(profile("dev"), StackFacts())  # everything but AWS's limits is advisory in dev
 
 
 def test_continuous_backups_under_the_minimum_leave_the_recovery_point_control_out_and_say_why():
     framework = framework_controls(profile("sec-17a-4"), StackFacts(continuous_retention_days=35))
     assert "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" not in {c.name for c in framework.controls}
     assert any("continuous backups keep 35 days" in reason for reason in framework.omitted)
-    assert any("more than one tag" in reason for reason in framework.omitted)  # no selection tag: no scope
+    assert any("one tag alone" in reason for reason in framework.omitted)  # no selection tag: no scope
+
+
+FREQUENCY, AGE = facts.CONTROL_FREQUENCY_RANGE, facts.CONTROL_RECOVERY_POINT_AGE_RANGE
 
 
 @pytest.mark.parametrize(("hours", "limits", "expected"), [
-    (12, MAX_FREQUENCY, ("hours", "12")), (24, MAX_FREQUENCY, ("hours", "24")), (48, MAX_FREQUENCY, ("days", "2")),
-    (744, MAX_AGE, ("hours", "744")), (31 * 24, MAX_FREQUENCY, ("days", "31")),
+    (12, FREQUENCY, ("hours", "12")), (24, FREQUENCY, ("hours", "24")), (48, FREQUENCY, ("days", "2")),
+    (744, AGE, ("hours", "744")), (31 * 24, FREQUENCY, ("days", "31")),
 ])
 def test_an_interval_is_said_in_whole_hours_or_days_within_awss_ranges(hours, limits, expected):
     assert interval(hours, limits, "x") == expected
@@ -85,7 +107,7 @@ def test_an_interval_is_said_in_whole_hours_or_days_within_awss_ranges(hours, li
 @pytest.mark.parametrize("hours", [36, 32 * 24, 0.5])
 def test_an_interval_no_parameter_can_say_is_refused(hours):
     with pytest.raises(ControlError, match="allowed: whole hours 1 to 24, or whole days 1 to 31"):
-        interval(hours, MAX_FREQUENCY, "the interval")
+        interval(hours, FREQUENCY, "the interval")
 
 
 def test_more_break_glass_principals_than_the_control_takes_are_refused_by_key():
@@ -96,7 +118,8 @@ def test_more_break_glass_principals_than_the_control_takes_are_refused_by_key()
 
     with pytest.raises(ConfigError) as refused:
         evidence_controls(load_stack_config(config, "prod"))
-    assert "aws-backups:evidence.profile" in str(refused.value) and "at most 5" in str(refused.value)
+    assert "aws-backups:vaults.accessPolicy.breakGlassPrincipalArns" in str(refused.value)
+    assert "at most 5" in str(refused.value)
 
 
 def test_an_unknown_profile_is_refused_naming_the_profiles():
@@ -120,10 +143,10 @@ def test_prod_registers_the_framework_of_its_profile_where_its_plans_run(prod):
     assert controls["BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"]["inputParameters"] == [
         {"name": "requiredFrequencyUnit", "value": "hours"}, {"name": "requiredFrequencyValue", "value": "24"},
         {"name": "requiredRetentionDays", "value": "2190"}]
-    assert controls["BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT"]["scope"] == {"tags": {"backup": "standard"}}
+    assert controls["BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION"]["scope"] == {"tags": {"backup": "standard"}}
     # prod's pitr rule keeps continuous backups 35 days: the per-recovery-point minimum is left out, and said.
     assert "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" not in controls
-    assert "Left out: BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" in inputs["description"]
+    assert "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK: continuous backups keep 35 days" in inputs["description"]
     assert len(inputs["description"]) <= 1024
 
 
@@ -138,3 +161,10 @@ def test_preflight_prints_what_aws_checks_and_a_profile_other_than_the_gates():
     assert "left out: BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" in out
     assert "note: the gate ran with baseline" in out
     assert "AWS::Config::ResourceCompliance" in out
+
+
+def test_evidence_on_a_stack_without_plans_is_refused():
+    config = {**stack_file_config(ROOT / "Pulumi.backup.yaml"), "aws-backups:evidence": {"profile": "sec-17a-4"}}
+    with pytest.raises(ConfigError) as refused:
+        load_stack_config(config, "backup")
+    assert "aws-backups:evidence" in str(refused.value) and "needs a plan of this stack" in str(refused.value)

@@ -142,7 +142,7 @@ def _member_vault(organization) -> dict:
     (lambda o: o.update(delegatedAdministrator=True),
      "aws-backups:organization.crossAccountBackup", "management account only"),
     (lambda o: o["baseline"].update(organizationalUnits=["123456789012"]),
-     "aws-backups:organization.baseline.organizationalUnits[0]", ""),
+     "aws-backups:organization.baseline.organizationalUnits[0]", "required form (allowed: ^(r-"),
     (lambda o: o["baseline"]["vaults"].append({**_member_vault(o), "name": "aws_backups-member"}),
      "aws-backups:organization.baseline.vaults[1].name", "logical ID AwsBackupsMember"),
 ], ids=["region", "one account's key", "plan vault not in the baseline", "lock refuses a rule",

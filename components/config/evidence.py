@@ -62,9 +62,10 @@ class RestoreTestingConfig(ConfigModel):
 
 
 class EvidenceConfig(ConfigModel):
-    # The profile of policies/profiles the framework's controls take their figures from: give the one the gate
-    # runs with (--policy-pack-config policies/profiles/<profile>.json); preflight says when they differ.
-    profile: ProfileName
+    # The profile of policies/profiles whose mandatory figures the framework's controls carry: give the one the gate
+    # runs with (--policy-pack-config policies/profiles/<profile>.json); preflight says when they differ. Unset: no
+    # framework.
+    profile: ProfileName | None = None
     # RESTORE_TIME_FOR_RESOURCES_MEET_TARGET: the latest restore of each resource finishes within this many minutes.
     max_restore_time_minutes: Annotated[int, Field(ge=1)] | None = None
     restore_testing: RestoreTestingConfig | None = None
@@ -72,5 +73,5 @@ class EvidenceConfig(ConfigModel):
     def problems(self) -> list[Problem]:
         return within(("restoreTesting",), self.restore_testing.problems()) if self.restore_testing else []
 
-    def profile_path(self) -> Path:
-        return PROFILES / f"{self.profile}.json"
+    def profile_path(self) -> Path | None:
+        return PROFILES / f"{self.profile}.json" if self.profile else None

@@ -14,7 +14,7 @@ from compliance import facts
 from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, checked, duplicate_names, within
-from components.config.plan import PlanConfig, RuleConfig
+from components.config.plan import PlanConfig, RuleConfig, copy_accounts
 from components.config.vault import VaultConfig
 
 UTC_ZONES = ("Etc/UTC", "UTC")
@@ -125,7 +125,7 @@ class OrganizationConfig(ConfigModel):
 
     def copy_accounts(self, vault: str) -> list[str]:
         """The accounts the plans copy member vault `vault`'s recovery points to (e.g. the backup account)."""
-        return sorted({account for plan in self.plans for account in plan.copy_accounts(vault)})
+        return copy_accounts(list(self.plans), vault)
 
     def _baseline_vault_problems(self, baseline: BaselineConfig) -> list[Problem]:
         """Every vault a plan names is a baseline vault, whose lock admits the plan's retention."""

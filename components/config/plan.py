@@ -196,6 +196,7 @@ class PlanConfig(ConfigModel):
         return {copy.account for rule in self.rules if self.rule_vault(rule) == vault
                 for copy in rule.copy_to if copy.account}
 
+
     def problems(self) -> list[Problem]:
         found = []
         for index, rule in enumerate(self.rules):
@@ -209,3 +210,8 @@ class PlanConfig(ConfigModel):
         found += duplicate_names("rules", [rule.name for rule in self.rules])
         found += duplicate_names("selections", [selection.name for selection in self.selections])
         return found
+
+
+def copy_accounts(plans: list[PlanConfig], vault: str) -> list[str]:
+    """The accounts the plans copy `vault`'s recovery points to (the vault's key policy admits them)."""
+    return sorted({account for plan in plans for account in plan.copy_accounts(vault)})

@@ -11,7 +11,7 @@ from pydantic import Field
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
 from components.config.evidence import EvidenceConfig
 from components.config.organization import OrganizationConfig
-from components.config.plan import CopyToConfig, PlanConfig, RuleConfig
+from components.config.plan import CopyToConfig, PlanConfig, RuleConfig, copy_accounts
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
 from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
@@ -52,20 +52,22 @@ class StackConfig(ConfigModel):
 
     def copy_accounts(self, vault: str) -> list[str]:
         """The accounts this stack's plans copy `vault`'s recovery points to (its key policy admits them)."""
-        return sorted({account for plan in self.plans for account in plan.copy_accounts(vault)})
+        return copy_accounts(list(self.plans), vault)
 
     def plan_regions(self) -> list[str]:
         """Every region where a plan of this stack runs, in config order."""
         return list(dict.fromkeys(self.plan_region(plan) for plan in self.plans))
 
-    def copies(self) -> list[CopyToConfig]:
-        return [copy for plan in self.plans for rule in plan.rules for copy in rule.copy_to]
+    def copies(self, region: str | None = None) -> list[CopyToConfig]:
+        """The copy actions of the plans (running in `region`, when given)."""
+        return [copy for plan in self.plans if region in (None, self.plan_region(plan))
+                for rule in plan.rules for copy in rule.copy_to]
 
-    def copy_regions(self) -> list[str]:
-        """Every region a rule copies recovery points to (a vault of the stack, or one by ARN), in config order."""
+    def copy_regions(self, region: str) -> list[str]:
+        """The other regions the plans running in `region` copy recovery points to, in config order."""
         regions = [self.vault_region(vault) if (vault := self.vault(copy.vault or "")) else copy.region
-                   for copy in self.copies()]
-        return list(dict.fromkeys(region for region in regions if region))
+                   for copy in self.copies(region)]
+        return list(dict.fromkeys(found for found in regions if found and found != region))
 
     def destination_accounts(self) -> list[str]:
         """Every account a rule copies recovery points to by ARN."""
@@ -78,11 +80,16 @@ class StackConfig(ConfigModel):
         return min(kept, default=None)
 
     def selection_tag(self) -> tuple[str, str] | None:
-        """The one tag (key, value) that every selection of the stack selects by, alone; else None."""
-        tags = {tuple(selection.conditions.string_equals.items()) for plan in self.plans
-                for selection in plan.selections}
-        only = next(iter(tags)) if len(tags) == 1 else ()
-        return only[0] if len(only) == 1 else None
+        """The one tag (key, value) every selection of the stack selects by, and by nothing else; else None."""
+        found = set()
+        for selection in (selection for plan in self.plans for selection in plan.selections):
+            conditions = selection.conditions
+            only_equals = not (conditions.string_like or conditions.string_not_equals or conditions.string_not_like
+                               or selection.resources or selection.not_resources)
+            if not only_equals or len(conditions.string_equals) != 1:
+                return None
+            found |= set(conditions.string_equals.items())
+        return next(iter(found)) if len(found) == 1 else None
 
     def break_glass_arns(self) -> list[str]:
         """Every break-glass principal of the stack's vaults, in config order."""
@@ -137,6 +144,9 @@ class StackConfig(ConfigModel):
         if self.evidence is not None:
             found += within(("evidence",), self.evidence.problems())
             found += self._restore_testing_problems()
+            if not self.plans:
+                found.append(Problem(("evidence",), "evidence", "needs a plan of this stack: a framework judges the "
+                                     "plans' figures and restore tests their recovery points (allowed: omit it)"))
         if self.organization is not None:
             found += within(("organization",), self.organization.problems())
             for index, plan in enumerate(self.organization.plans):

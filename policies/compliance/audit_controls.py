@@ -26,48 +26,43 @@ CROSS_ACCOUNT = "aws-backup-plan-require-cross-account-copy"
 LOCK = "aws-backup-vault-require-lock"
 SELECTION = "aws-backup-plan-require-selection-and-vault"
 
-MAX_PRINCIPALS, MAX_ACCOUNTS = facts.MAX_CONTROL_PRINCIPALS, facts.MAX_CONTROL_ACCOUNTS
-MAX_FREQUENCY, MAX_AGE = facts.CONTROL_FREQUENCY_RANGE, facts.CONTROL_RECOVERY_POINT_AGE_RANGE
-
 Profile = Mapping[str, tuple[str, Mapping[str, Any]]]  # policy -> (level, knobs), as policy_config resolves it
-
-
-class ControlError(ValueError):
-    """A profile figure or stack fact that no control parameter can say; the message gives the allowed values."""
-
-
 # The controls that judge protected resources (scope: tags, type or one resource); the others judge plans, vaults
 # or recovery points ("Controls and remediation").
 RESOURCE_CONTROLS = ("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
                      "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT", "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
                      "BACKUP_LAST_RECOVERY_POINT_CREATED", "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")
+# A figure the profile does not enforce leaves the other parameter of a shared control at its loosest.
+LOOSEST_FREQUENCY = ("days", str(facts.CONTROL_FREQUENCY_RANGE["days"]))
+LOOSEST_RETENTION = "1"
+
+
+class ControlError(ValueError):
+    """A profile figure or stack fact that no control parameter can say; `key` is the config key to change."""
+
+    def __init__(self, message: str, key: tuple[str | int, ...] = ("evidence", "profile")) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
 class Control:
     name: str
     parameters: dict[str, str]  # ParameterName -> ParameterValue (strings, as the API takes them)
-    reason: str  # the profile figure or stack fact it checks
     scope_tags: dict[str, str] = field(default_factory=dict)  # ControlScope Tags: "a maximum of one key-value pair"
-
-    def describe(self) -> str:
-        values = ", ".join(f"{key}={value}" for key, value in self.parameters.items())
-        scope = ", ".join(f"{key}={value}" for key, value in self.scope_tags.items())
-        return (f"{self.name}{f' ({values})' if values else ''}{f' on resources tagged {scope}' if scope else ''}: "
-                f"{self.reason}")
 
 
 @dataclass(frozen=True)
 class StackFacts:
-    """What the controls name of the stack itself."""
+    """What the controls name of the stack itself, in the framework's region."""
 
     break_glass_arns: Sequence[str] = ()
-    copy_regions: Sequence[str] = ()
+    copy_regions: Sequence[str] = ()  # other regions the region's plans copy to
     copy_accounts: Sequence[str] = ()
     max_restore_minutes: int | None = None
     continuous_retention_days: int | None = None  # the shortest continuous-backup rule's (35 days at most)
-    # The one tag every selection of the stack selects by (key, value), which scopes the resource controls to the
-    # resources the plans protect; None judges every resource of the account.
+    # The one tag every selection selects by, and nothing else; it scopes the resource controls to the resources
+    # the plans protect. None judges every resource of the account.
     selection_tag: tuple[str, str] | None = None
 
 
@@ -81,7 +76,7 @@ class Framework:
 
     def description(self, profile: str) -> str:
         """The framework's description: its profile and what is left out (AWS shows it; preflight prints it)."""
-        text = f"aws-backups: the figures of compliance profile {profile}, checked by AWS after deploy."
+        text = f"aws-backups: the figures compliance profile {profile} enforces, checked by AWS after deploy."
         text += f"{LEFT_OUT}{'; '.join(self.omitted)}." if self.omitted else ""
         limit = facts.MAX_FRAMEWORK_DESCRIPTION
         return text if len(text) <= limit else text[:limit - 3] + "..."
@@ -93,9 +88,11 @@ def left_out(description: str) -> list[str]:
     return [item for item in rest.rstrip(".").split("; ") if item]
 
 
-def _enabled(profile: Profile, policy: str) -> Mapping[str, Any] | None:
+def _enforced(profile: Profile, policy: str) -> Mapping[str, Any] | None:
+    """The policy's knobs when the profile makes it mandatory: the framework checks what the gate enforces (an
+    advisory figure would make every stack that heeds the advice non-compliant)."""
     level, knobs = profile.get(policy, ("disabled", {}))
-    return None if level == "disabled" else knobs
+    return knobs if level == "mandatory" else None
 
 
 def interval(hours: float, limits: Mapping[str, int], what: str) -> tuple[str, str]:
@@ -108,28 +105,29 @@ def interval(hours: float, limits: Mapping[str, int], what: str) -> tuple[str, s
                        f"{limits['hours']}, or whole days 1 to {limits['days']})")
 
 
-def _listed(values: Sequence[str], limit: int, what: str) -> str:
+def _listed(values: Sequence[str], limit: int, what: str, key: tuple[str | int, ...]) -> str:
     if len(values) > limit:
         raise ControlError(f"{len(values)} {what} ({', '.join(values)}) are more than the control takes (allowed: "
-                           f"at most {limit})")
+                           f"at most {limit})", key)
     return ",".join(values)
 
 
 def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
-    """The controls of the stack's framework: each profile figure the gate checks before deploy, checked by AWS
-    after it. Raises ControlError for a figure no control parameter can say."""
-    omitted = []
-    controls = [Control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", {},
-                        "every resource is in a backup plan")] if _enabled(profile, SELECTION) is not None else []
-    retention, frequency = _enabled(profile, MIN_RETENTION), _enabled(profile, MIN_FREQUENCY)
-    days = str(int(retention["minRetentionDays"])) if retention else None
+    """The controls of the stack's framework in one region: each figure the profile enforces before deploy,
+    checked by AWS after it. Raises ControlError for a figure no control parameter can say."""
+    omitted = [f"{name}: advisory in the profile" for name, policy in (
+        ("minimum retention", MIN_RETENTION), ("backup interval", MIN_FREQUENCY), ("encryption", CUSTOMER_KEY),
+        ("manual deletion", DENY_DELETE), ("cross-region copies", CROSS_REGION),
+        ("cross-account copies", CROSS_ACCOUNT), ("vault lock", LOCK)) if profile.get(policy, ("",))[0] == "advisory"]
+    controls = [Control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", {})] if _enforced(profile, SELECTION) else []
+    retention, frequency = _enforced(profile, MIN_RETENTION), _enforced(profile, MIN_FREQUENCY)
+    days = str(int(retention["minRetentionDays"])) if retention is not None else None
     if frequency is not None or days:
-        unit, value = interval(float(frequency["maxIntervalHours"]), MAX_FREQUENCY, "the profile's backup interval") \
-            if frequency else ("days", "1")
+        unit, value = interval(float(frequency["maxIntervalHours"]), facts.CONTROL_FREQUENCY_RANGE,
+                               "the profile's backup interval") if frequency is not None else LOOSEST_FREQUENCY
         controls.append(Control("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
                                 {"requiredFrequencyUnit": unit, "requiredFrequencyValue": value,
-                                 "requiredRetentionDays": days or "35"},
-                                "each plan backs up at least as often and keeps as long as the profile"))
+                                 "requiredRetentionDays": days or LOOSEST_RETENTION}))
     continuous = stack.continuous_retention_days
     if days and continuous is not None and continuous < int(days):
         # The gate exempts continuous backups (35 days at most) next to a snapshot rule that meets the minimum;
@@ -137,44 +135,43 @@ def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
         omitted.append(f"BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK: continuous backups keep {continuous} days "
                        f"(AWS's maximum is 35), under the profile's {days}, which the plan check covers")
     elif days:
-        controls.append(Control("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK", {"requiredRetentionDays": days},
-                                "each recovery point is kept at least the profile's minimum"))
-    if _enabled(profile, CUSTOMER_KEY) is not None:
-        controls.append(Control("BACKUP_RECOVERY_POINT_ENCRYPTED", {}, "every recovery point is encrypted"))
-    if _enabled(profile, DENY_DELETE) is not None:
-        principals = _listed(list(stack.break_glass_arns), MAX_PRINCIPALS, "break-glass principals")
+        controls.append(Control("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK", {"requiredRetentionDays": days}))
+    if _enforced(profile, CUSTOMER_KEY) is not None:
+        controls.append(Control("BACKUP_RECOVERY_POINT_ENCRYPTED", {}))
+    if _enforced(profile, DENY_DELETE) is not None:
+        principals = _listed(list(stack.break_glass_arns), facts.MAX_CONTROL_PRINCIPALS, "break-glass principals",
+                             ("vaults", "accessPolicy", "breakGlassPrincipalArns"))
         controls.append(Control("BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
-                                {"principalArnList": principals} if principals else {},
-                                "only the break-glass principals may delete recovery points"))
-    if _enabled(profile, CROSS_REGION) is not None:
+                                {"principalArnList": principals} if principals else {}))
+    if _enforced(profile, CROSS_REGION) is not None:
         regions = ",".join(stack.copy_regions)
         controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
-                                {"crossRegionList": regions} if regions else {},
-                                "recovery points are copied to another region"))
-    if _enabled(profile, CROSS_ACCOUNT) is not None:
-        accounts = _listed(list(stack.copy_accounts), MAX_ACCOUNTS, "copy destination accounts")
+                                {"crossRegionList": regions} if regions else {}))
+    if _enforced(profile, CROSS_ACCOUNT) is not None:
+        accounts = _listed(list(stack.copy_accounts), facts.MAX_CONTROL_ACCOUNTS, "copy destination accounts",
+                           ("plans", "rules", "copyTo", "vaultArn"))
         controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT",
-                                {"crossAccountList": accounts} if accounts else {},
-                                "recovery points are copied to another account"))
-    if _enabled(profile, LOCK) is not None:
-        controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", {},
-                                "recovery points are in locked vaults"))
+                                {"crossAccountList": accounts} if accounts else {}))
+    if _enforced(profile, LOCK) is not None:
+        controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", {}))
     if frequency is not None:
-        unit, value = interval(float(frequency["maxIntervalHours"]), MAX_AGE, "the profile's backup interval")
+        unit, value = interval(float(frequency["maxIntervalHours"]), facts.CONTROL_RECOVERY_POINT_AGE_RANGE,
+                               "the profile's backup interval")
         controls.append(Control("BACKUP_LAST_RECOVERY_POINT_CREATED",
-                                {"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value},
-                                "a recovery point at least as recent as the profile's interval"))
+                                {"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value}))
     if stack.max_restore_minutes is not None:
         controls.append(Control("RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
-                                {"maxRestoreTime": str(stack.max_restore_minutes)},
-                                "the latest restore of each resource finished within the target"))
+                                {"maxRestoreTime": str(stack.max_restore_minutes)}))
     if stack.selection_tag is not None:
         key, value = stack.selection_tag
         controls = [replace(control, scope_tags={key: value}) if control.name in RESOURCE_CONTROLS else control
                     for control in controls]
-    else:
-        omitted.append("no scope: the selections select by more than one tag, and a control scope takes one, so "
-                       "the resource controls judge every resource of the account")
+    elif any(control.name in RESOURCE_CONTROLS for control in controls):
+        omitted.append("a scope: the selections do not all select by one tag alone, and a control scope takes "
+                       "one, so the resource controls judge every resource of the account")
+    if not controls:
+        raise ControlError("enforces no figure an Audit Manager control checks, and a framework needs at least one "
+                           "control (allowed: a profile with mandatory figures, e.g. baseline; or omit profile)")
     if len(controls) > facts.MAX_CONTROLS:
         raise ControlError(f"{len(controls)} controls are more than an account may have in a Region (allowed: at "
                            f"most {facts.MAX_CONTROLS})")
