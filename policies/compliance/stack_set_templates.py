@@ -166,6 +166,7 @@ def _vault_settings(vault: Resource, properties: dict[str, Any], label: str, urn
         urn = f"{vault.urn}/{template_name}"
         yield f"{label} {template_name}", Resource(
             type=kind, name=f"{vault.name}-{template_name}", urn=urn, protect=vault.protect,
+            provider_region=vault.provider_region,
             props=Props({"backupVaultName": name, **props}, kind, owner=urn),
             property_dependencies={"backupVaultName": [vault.urn], **dependencies})
 
@@ -180,6 +181,9 @@ def template_resources(stack_set: Resource) -> list[tuple[str, Resource]]:
         return []
     resources = {logical: entry for logical, entry in template["Resources"].items() if isinstance(entry, dict)}
     urns = {logical: f"{stack_set.urn}/template/{logical}" for logical in resources}
+    # Their own place: the member accounts' regions, never this stack's, so a plan of the stack never links to a
+    # template vault by name (the template's resources still link among themselves).
+    place = f"the regions of StackSet '{stack_set.name}'"
     found = []
     for logical, entry in resources.items():
         if (known := TEMPLATE_TYPES.get(entry.get("Type"))) is None:
@@ -190,7 +194,7 @@ def template_resources(stack_set: Resource) -> list[tuple[str, Resource]]:
         label = f"StackSet '{stack_set.name}' template resource {logical} ({entry['Type']})"
         retained = entry.get("DeletionPolicy") in RETAIN and entry.get("UpdateReplacePolicy") == "Retain"
         resource = Resource(type=kind, name=logical, urn=urns[logical], props=Props(props, kind, owner=urns[logical]),
-                            protect=retained, property_dependencies=dependencies)
+                            protect=retained, property_dependencies=dependencies, provider_region=place)
         found.append((label, resource))
         if kind == VAULT:
             found += _vault_settings(resource, properties, label, urns)

@@ -789,3 +789,8 @@ CASES["aws-backup-evidence-check-limits"] = [
          restore_selection(restoreMetadataOverrides={"dbSubnetGroupName": "private"})),
     Case("a validation window of 169 hours", "fail", restore_selection(validationWindowHours=169)),
 ]
+# A template vault lives in the member accounts: a plan of the stack naming a vault of that name does not use it.
+CASES["aws-backup-plan-require-selection-and-vault"] += [
+    Case("a plan naming a vault only a StackSet template has", "fail", chain(
+        edit("plan", deps={}), set_("plan", "rules[0].targetVaultName", "member"), stack_set(member_template()))),
+]
