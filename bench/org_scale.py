@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.timing import Timing, timed
+from bench.timing import Timing, spread, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = "policies/profiles/baseline.json"
@@ -47,9 +47,6 @@ def organization(accounts: int, units: int) -> dict:
     config["aws-backups:organization"]["baseline"]["vaults"][0]["lock"]["minRetentionDays"] = 35
     return config
 
-
-def _spread(values: list[float]) -> str:
-    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
 
 
 def main() -> int:
@@ -79,7 +76,7 @@ def main() -> int:
     for (accounts, units), timings in runs.items():
         resources, targets = shape[(accounts, units)]
         lines.append(f"| {accounts} accounts, {units} OUs, 5 plans | {resources} | {targets} "
-                     f"| {_spread([t.wall_s for t in timings])} | {_spread([t.cpu_s for t in timings])} "
+                     f"| {spread([t.wall_s for t in timings])} | {spread([t.cpu_s for t in timings])} "
                      f"| {max(t.peak_rss_mb for t in timings):.0f} |")
     small, large = (runs[size] for size in SIZES)
     growth = statistics.median(t.wall_s for t in large) / statistics.median(t.wall_s for t in small)

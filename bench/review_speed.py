@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.review_case import YEARLY_CUT, edit, make_repo
-from bench.timing import Timing, timed
+from bench.timing import Timing, spread, timed
 
 PROFILE = "policies/profiles/sec-17a-4.json"
 TARGET = 1.3
@@ -31,9 +31,6 @@ def _commands(repo: Path) -> dict[str, list[str]]:
                                       "--policy-pack-config", profile, "--format", "md", "-C", str(repo)],
     }
 
-
-def _spread(values: list[float]) -> str:
-    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
 
 
 def main() -> int:
@@ -55,7 +52,7 @@ def main() -> int:
     lines = ["| command | wall min / median / max (s) | CPU min / median / max (s) | peak RSS (MB) |",
              "|---|---|---|---:|"]
     for label, timings in runs.items():
-        lines.append(f"| {label} | {_spread([t.wall_s for t in timings])} | {_spread([t.cpu_s for t in timings])} "
+        lines.append(f"| {label} | {spread([t.wall_s for t in timings])} | {spread([t.cpu_s for t in timings])} "
                      f"| {max(t.peak_rss_mb for t in timings):.0f} |")
     review, preflight = runs["review of an edit of prod"], runs["preflight prod"]
     wall = statistics.median(t.wall_s for t in review) / statistics.median(t.wall_s for t in preflight)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import time
 from dataclasses import dataclass
@@ -31,3 +32,8 @@ def timed(command: list[str], cwd: Path, stdout: IO[str] | int = subprocess.DEVN
     process.returncode = os.waitstatus_to_exitcode(status)
     return Timing(wall_s=wall, cpu_s=usage.ru_utime + usage.ru_stime, peak_rss_mb=usage.ru_maxrss / 1024,
                   exit_code=process.returncode)
+
+
+def spread(values: list[float]) -> str:
+    """`min / median / max` of repeated runs, as the bench tables print them."""
+    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f}"
