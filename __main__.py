@@ -3,6 +3,7 @@
 import pulumi
 
 from components.audit_framework import AuditFramework, evidence_controls
+from components.audit_reports import AuditReports, report_settings
 from components.backup_policy_documents import policy_documents
 from components.baseline_template import baseline_template_body
 from components.config import load_stack_config, running_program_config
@@ -21,6 +22,7 @@ config = load_stack_config(running_program_config(), pulumi.get_stack())
 backup_policies = policy_documents(config)
 baseline_body = baseline_template_body(config)
 audit_controls = evidence_controls(config)
+reports = report_settings(config)
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
 vaults = {
@@ -38,9 +40,12 @@ replicated = {
     for item in config.replication
 }
 
+framework_arns: dict[str, pulumi.Output[str]] = {}
 if audit_controls and config.evidence and config.evidence.profile:
-    evidence = AuditFramework(config.evidence.profile, audit_controls, context)
-    pulumi.export("auditFrameworkArns", evidence.framework_arns)
+    framework_arns = AuditFramework(config.evidence.profile, audit_controls, context).framework_arns
+    pulumi.export("auditFrameworkArns", framework_arns)
+if reports is not None:
+    pulumi.export("auditReportBuckets", AuditReports(reports, config, framework_arns, context).bucket_names)
 if config.evidence is not None and config.evidence.restore_testing is not None and plans:
     # Restores with the first plan's service role (it has AWSBackupServiceRolePolicyForRestores).
     RestoreTesting(config.evidence.restore_testing, config, list(vaults.values()),

@@ -9,7 +9,7 @@ import re
 import pulumi
 import pulumi_aws as aws
 from compliance import facts
-from compliance.audit_controls import ControlError, Framework, StackFacts, framework_controls
+from compliance.audit_controls import ControlError, Framework, Profile, StackFacts, framework_controls
 from compliance.policy_config import PolicyConfigError, load_policy_config_file, resolve_policy_config, schemas_of
 from compliance.registry import SPECS
 
@@ -19,23 +19,35 @@ from components.config.stack import StackConfig
 from components.stack_context import StackContext, child_options
 
 
-def framework_name(name_prefix: str, profile: str) -> str:
-    """`<prefix>_<profile>` in the characters AWS takes (FRAMEWORK_NAME_FORM), starting with a letter."""
-    name = re.sub(r"[^A-Za-z0-9_]", "_", f"{name_prefix}_{profile}")
+def framework_name(name_prefix: str, what: str) -> str:
+    """`<prefix>_<what>` in the characters AWS takes for a framework or report plan name (FRAMEWORK_NAME_FORM),
+    starting with a letter."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", f"{name_prefix}_{what}")
     name = name if name[:1].isalpha() else f"framework_{name}"
     assert re.fullmatch(facts.FRAMEWORK_NAME_FORM, name[:256])
     return name[:256]
 
 
-def evidence_controls(config: StackConfig) -> dict[str, Framework]:
-    """The framework of each plan region, none without `aws-backups:evidence.profile`. Raises ConfigError, naming
-    the key, when the profile or a stack fact cannot be said by a control: before anything is registered."""
+def evidence_profile(config: StackConfig) -> Profile | None:
+    """The profile `aws-backups:evidence.profile` names, resolved as the gate resolves it; None without one."""
     evidence = config.evidence
     path = evidence.profile_path() if evidence else None
     if evidence is None or path is None:
-        return {}
+        return None
     try:
-        profile = resolve_policy_config(schemas_of(SPECS), load_policy_config_file(path))
+        return resolve_policy_config(schemas_of(SPECS), load_policy_config_file(path))
+    except PolicyConfigError as error:
+        raise config_error([Problem(("evidence", "profile"), evidence.profile, str(error))]) from error
+
+
+def evidence_controls(config: StackConfig) -> dict[str, Framework]:
+    """The framework of each plan region, none without `aws-backups:evidence.profile`. Raises ConfigError, naming
+    the key, when the profile or a stack fact cannot be said by a control: before anything is registered."""
+    profile = evidence_profile(config)
+    if profile is None or config.evidence is None:
+        return {}
+    evidence = config.evidence
+    try:
         return {region: framework_controls(profile, StackFacts(
             break_glass_arns=config.break_glass_arns(), copy_regions=config.copy_regions(region),
             copy_accounts=config.destination_accounts(), max_restore_minutes=evidence.max_restore_time_minutes,
@@ -43,8 +55,6 @@ def evidence_controls(config: StackConfig) -> dict[str, Framework]:
             for region in config.plan_regions()}
     except ControlError as error:
         raise config_error([Problem(error.key, evidence.profile, str(error))]) from error
-    except PolicyConfigError as error:
-        raise config_error([Problem(("evidence", "profile"), evidence.profile, str(error))]) from error
 
 
 class AuditFramework(pulumi.ComponentResource):

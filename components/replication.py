@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 from compliance import facts
 
+from components.bucket_parts import bucket_guards, bucket_key, versioned_and_encrypted
 from components.config.base import physical_name
 from components.config.replication import ReplicationConfig
 from components.replication_documents import (
@@ -25,7 +26,6 @@ from components.replication_documents import (
     replication_policy_document,
     replication_rule,
     s3_arn,
-    tls_only_policy_document,
     trust_policy_document,
 )
 from components.stack_context import StackContext, child_options, data_options
@@ -128,25 +128,9 @@ class ReplicatedBucket(pulumi.ComponentResource):
         production = self._context.production
         # An adopted bucket is not ours: whatever this stack puts on it (its key, the alias its default encryption
         # names, versioning, encryption) stays when the item leaves the program, in every stack.
-        key_options = data_options(self, production, always_retain=adopted)
-        key = aws.kms.Key(
-            f"{logical}-key",
-            description=f"Encrypts S3 bucket {name} ({role} of replication {self._config.name})",
-            enable_key_rotation=True,
-            deletion_window_in_days=facts.KMS_DELETION_WINDOW_DAYS[1],  # the longest: time to notice
-            region=region,
-            tags=tags,
-            opts=key_options,
-        )
-        # Retained whenever its key is: the bucket's default encryption names the alias, not the key.
-        alias = aws.kms.Alias(
-            f"{logical}-key-alias",
-            name=f"alias/{physical_name(self._context.name_prefix, logical)}",
-            target_key_id=key.id,
-            region=region,
-            opts=key_options,
-        )
-        alias_arn = self._context.arn("kms", region, alias.name)
+        key = bucket_key(self._context, logical, region,
+                         f"Encrypts S3 bucket {name} ({role} of replication {self._config.name})", dict(tags),
+                         data_options(self, production, always_retain=adopted))
         if adopted:
             bucket: pulumi.Input[str] = name
         else:
@@ -162,32 +146,12 @@ class ReplicatedBucket(pulumi.ComponentResource):
         # adopted bucket always, and with every bucket in production (where the bucket itself is retained and, like
         # it, they are protected).
         retained = adopted or production
-        keep = data_options(self, production, always_retain=retained)
-        versioning = aws.s3.BucketVersioning(
-            f"{logical}-versioning",
-            bucket=bucket,
-            versioning_configuration={"status": "Enabled"},
-            region=region,
-            opts=keep,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{logical}-encryption",
-            bucket=bucket,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {
-                        "sse_algorithm": "aws:kms",
-                        "kms_master_key_id": alias_arn,
-                    },
-                    "bucket_key_enabled": True,
-                }
-            ],
-            region=region,
-            opts=data_options(self, production, always_retain=retained, depends_on=[alias]),
-        )
+        versioning = versioned_and_encrypted(
+            logical, bucket, region, key,
+            lambda **extra: data_options(self, production, always_retain=retained, **extra))
         if not adopted or replace_settings:
             self._whole_bucket_settings(logical, bucket, name, region, versioning, expiry_days, retained)
-        return BucketSide(name, region, bucket, key.arn, alias_arn, versioning)
+        return BucketSide(name, region, bucket, key.key.arn, key.alias_arn, versioning)
 
     def _whole_bucket_settings(
         self,
@@ -207,33 +171,8 @@ class ReplicatedBucket(pulumi.ComponentResource):
         plain HTTP. The lifecycle is retained too (the kept bucket keeps expiring old versions as before) but not
         protected, so that ops can still change or drop `noncurrentVersionExpiryDays` by a config edit."""
         production = self._context.production
-        guard = data_options(self, production, always_retain=retained)
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{logical}-public-access-block",
-            bucket=bucket,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            region=region,
-            opts=guard,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{logical}-ownership",
-            bucket=bucket,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            region=region,
-            opts=guard,
-        )
-        aws.s3.BucketPolicy(
-            f"{logical}-tls-only",
-            bucket=bucket,
-            policy=self._context.partition.apply(
-                lambda partition: json.dumps(tls_only_policy_document(partition, name))
-            ),
-            region=region,
-            opts=data_options(self, production, always_retain=retained, depends_on=[public_access_block]),
-        )
+        bucket_guards(self._context, logical, bucket, name, region,
+                      lambda **extra: data_options(self, production, always_retain=retained, **extra))
         if expiry_days is not None:
             aws.s3.BucketLifecycleConfiguration(
                 f"{logical}-lifecycle",

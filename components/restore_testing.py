@@ -8,7 +8,7 @@ import re
 
 import pulumi
 import pulumi_aws as aws
-from compliance import facts
+from compliance import evidence_facts
 
 from components.config.evidence import RestoreTestingConfig
 from components.config.stack import StackConfig
@@ -19,7 +19,7 @@ from components.vault import BackupVault
 def restore_testing_name(*parts: str) -> str:
     """A plan or selection name in the characters AWS takes (RESTORE_TESTING_NAME_FORM): alphanumerics and `_`."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", "_".join(parts))[:50]
-    assert re.fullmatch(facts.RESTORE_TESTING_NAME_FORM, name)
+    assert re.fullmatch(evidence_facts.RESTORE_TESTING_NAME_FORM, name)
     return name
 
 

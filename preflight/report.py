@@ -126,6 +126,8 @@ def render_text(outcome: Outcome) -> str:
         lines += plans_by_target.render_lines(organization)
     if frameworks := audit_evidence.audit_frameworks(outcome.resources):
         lines += audit_evidence.render_lines(frameworks, outcome.policy_config)
+    if reports := audit_evidence.audit_reports(outcome.resources):
+        lines += audit_evidence.render_report_lines(reports)
 
     if outcome.notes:
         lines += ["", "Notes:"] + [f"    {note}" for note in outcome.notes]
@@ -166,6 +168,7 @@ def to_json(outcome: Outcome) -> dict[str, Any]:
         "couldNotRun": [_diagnostic_json(d) for d in outcome.could_not_run],
         "organization": plans_by_target.organization_plans(outcome.resources),
         "auditFrameworks": audit_evidence.audit_frameworks(outcome.resources),
+        "auditReports": audit_evidence.audit_reports(outcome.resources),
         "notes": outcome.notes,
         "summary": {"resources": len(outcome.resources), "mandatory": levels["mandatory"],
                     "advisory": levels["advisory"], "couldNotRun": len(outcome.could_not_run),

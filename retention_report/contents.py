@@ -1,5 +1,5 @@
 """The report's content: for each plan and each alternative strategy, the recovery points, RPO, oldest point, cost
-and profile breaches, ready for the Markdown, JSON and PNG renderers."""
+and profile breaches, and the cost of the stack's restore testing, ready for the Markdown, JSON and PNG renderers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from retention_report.figures import RegionFigures, TypeFigures, region_points, 
 from retention_report.model import Strategy, Workload
 from retention_report.pricing import PriceTable
 from retention_report.profile import Breach, Profile, breaches
+from retention_report.restore_cost import RestoreTestingCost, restore_testing_cost
 from retention_report.strategies import stack_strategies
 
 
@@ -52,6 +53,7 @@ class RetentionReport:
     groups: list[list[StrategyReport]]  # per plan: the plan, then its alternatives
     prices: PriceTable
     notes: list[str] = field(default_factory=list)
+    restore_testing: RestoreTestingCost | None = None  # None: the stack sets up no restore testing
 
 
 def strategy_report(strategy: Strategy, profile: Profile, workloads: dict[str, Workload],
@@ -70,4 +72,4 @@ def build_report(stack: str, config: StackConfig, profile: Profile, workloads: d
     if any(math.isinf(r.total_usd) for group in groups for r in group):
         notes.append("A strategy keeping recovery points forever has no steady state: its count and cost grow "
                      "without bound (shown as ∞).")
-    return RetentionReport(stack, profile, groups, prices, notes)
+    return RetentionReport(stack, profile, groups, prices, notes, restore_testing_cost(config, workloads, prices))

@@ -151,7 +151,7 @@ def region_points(strategy: Strategy, support: TypeSupport = AS_WRITTEN) -> dict
     return regions
 
 
-def _caveats(price: Price, label: str) -> set[str]:
+def price_caveats(price: Price, label: str) -> set[str]:
     """How a price used is less than a figure read for that region: the report lists these."""
     found = set()
     if price.assumed:
@@ -194,11 +194,11 @@ def type_figures(strategy: Strategy, workload: Workload, prices: PriceTable,
         figures.cold_gb = size * figures.cold_points
         warm_price = prices.storage(workload.resource_type, region, "warm")
         figures.storage_usd = figures.warm_gb * warm_price.usd
-        caveats |= _caveats(warm_price, f"{workload.resource_type} warm")
+        caveats |= price_caveats(warm_price, f"{workload.resource_type} warm")
         if figures.cold_gb:
             cold_price = prices.storage(workload.resource_type, region, "cold")
             figures.storage_usd += figures.cold_gb * cold_price.usd
-            caveats |= _caveats(cold_price, f"{workload.resource_type} cold")
+            caveats |= price_caveats(cold_price, f"{workload.resource_type} cold")
 
     copies_a_day: dict[str, float] = defaultdict(float)
     for tranche in tranches(strategy, support):
@@ -211,5 +211,5 @@ def type_figures(strategy: Strategy, workload: Workload, prices: PriceTable,
     if transfer_gb:
         transfer_price = prices.transfer(strategy.region)
         transfer_usd = transfer_gb * transfer_price.usd
-        caveats |= _caveats(transfer_price, "cross-Region transfer")
+        caveats |= price_caveats(transfer_price, "cross-Region transfer")
     return TypeFigures(workload, regions, transfer_gb, transfer_usd, sorted(caveats))

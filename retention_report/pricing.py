@@ -1,6 +1,6 @@
 """The price table (`prices.json`): per-GB-month warm and cold storage by resource type and region, cross-Region
-transfer per GB, each with its source. A region without figures gets the fallback region's, and the report lists
-it as a caveat."""
+transfer per GB, and restore testing (the fee per restore test, the restore per GB by resource type), each with its
+source. A region without figures gets the fallback region's, and the report lists it as a caveat."""
 
 from __future__ import annotations
 
@@ -73,3 +73,15 @@ class PriceTable:
     def transfer(self, source_region: str) -> Price:
         return self._price(*self._regional(self.document["crossRegionTransfer"], source_region,
                                            "cross-Region transfer"))
+
+    def restore(self, resource_type: str, region: str) -> Price:
+        """The restore of a recovery point of `resource_type`, per GB restored."""
+        by_type = self.document["restoreTesting"]["restorePerGb"]
+        if resource_type not in by_type:
+            raise PriceError(f"prices.json has no restore price for resource type {resource_type!r}")
+        return self._price(*self._regional(by_type[resource_type], region, f"{resource_type} restore"))
+
+    def restore_test_fee(self, region: str) -> Price | None:
+        """AWS's fee per restore test; None when the table has no figure for it (`price: null`)."""
+        entry, fallback_for = self._regional(self.document["restoreTesting"]["feePerTest"], region, "restore test fee")
+        return None if entry["price"] is None else self._price(entry, fallback_for)

@@ -1,5 +1,5 @@
 """The report as one JSON object (for tools): the same figures as the Markdown, unrounded; `null` where a figure is
-unbounded (recovery points kept forever)."""
+unbounded (recovery points kept forever), and `restoreTesting: null` for a stack without restore testing."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from retention_report.contents import RetentionReport, StrategyReport
+from retention_report.restore_cost import RestoreTestingCost
 
 
 def _stack_file_names(value: Any) -> Any:
@@ -68,6 +69,30 @@ def _strategy(report: StrategyReport) -> dict[str, Any]:
     }
 
 
+def _restore_testing(cost: RestoreTestingCost | None) -> dict[str, Any] | None:
+    if cost is None:
+        return None
+    return {
+        "schedule": cost.schedule,
+        "timezone": cost.timezone,
+        "regions": list(cost.regions),
+        "validationWindowHours": cost.validation_window_hours,
+        "runsPerMonth": cost.runs_a_month,
+        "restoreTestsPerMonth": cost.restores_a_month,
+        "byResourceType": [
+            {"resourceType": t.workload.resource_type, "count": t.workload.count, "sizeGb": t.workload.size_gb,
+             "restoresPerMonth": t.restores_a_month, "restoredGbPerMonth": t.restored_gb,
+             "restoreUsdPerGb": t.restore_price.usd, "restoreUsd": t.restore_usd}
+            for t in cost.types
+        ],
+        "feePerTestUsd": None if cost.fee is None else cost.fee.usd,  # null: prices.json has no figure
+        "monthlyUsd": {"restore": cost.restore_usd, "fee": cost.fee_usd, "total": cost.total_usd},
+        "included": list(cost.included),
+        "notIncluded": list(cost.not_included),
+        "priceCaveats": list(cost.caveats),
+    }
+
+
 def render_json(report: RetentionReport) -> str:
     document = {
         "stack": report.stack,
@@ -75,6 +100,7 @@ def render_json(report: RetentionReport) -> str:
         "plans": [{"plan": group[0].strategy.name, "strategies": [_strategy(r) for r in group]}
                   for group in report.groups],
         "notes": report.notes,
+        "restoreTesting": _restore_testing(report.restore_testing),
         "prices": {"read": report.prices.document["read"], "sources": report.prices.sources},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

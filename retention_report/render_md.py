@@ -1,5 +1,6 @@
 """The report as Markdown, for a pull-request comment: one comparison table per plan, then the cost by resource type
-of the plan itself, the profile breaches, and the arithmetic and prices behind the figures."""
+of the plan itself, the profile breaches, the cost of the stack's restore testing, and the arithmetic and prices
+behind the figures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from retention_report.contents import RetentionReport, StrategyReport
 from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH
 from retention_report.model import TypeSupport
 from retention_report.pricing import PriceTable
+from retention_report.restore_cost import RestoreTestingCost
 from retention_report.workloads import DEFAULT_COUNT, DEFAULT_DAILY_CHANGE, DEFAULT_SIZE_GB
 
 INF = "∞"
@@ -138,8 +140,38 @@ WORKLOADS = (f"Resources: count, size and daily change per type as in the cost t
              f"{DEFAULT_DAILY_CHANGE:.0%} a day per type.")
 
 
+def restore_testing_section(cost: RestoreTestingCost) -> list[str]:
+    """The restore testing the stack sets up: runs, restores and dollars by tested type, what is in and out."""
+    window = (f"kept {cost.validation_window_hours} h for validation" if cost.validation_window_hours
+              else "deleted once restored (no validation window)")
+    lines = [
+        "### Restore testing (`aws-backups:evidence.restoreTesting`)", "",
+        f"`{cost.schedule}` ({cost.timezone}) in {', '.join(cost.regions)}: {cost.runs_a_month:.2f} runs a month; "
+        f"each run restores one recovery point of every protected resource of each tested type, {window}, then "
+        f"deleted. Priced with {cost.regions[0]}'s figures.", "",
+        "| Resource type | Resources | Size GB | Restores/month | Restored GB/month | Restore $/GB | Restore $/month |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for tested in cost.types:
+        w = tested.workload
+        lines.append(f"| {w.resource_type} | {w.count} | {w.size_gb:g} | {tested.restores_a_month:,.1f} | "
+                     f"{tested.restored_gb:,.0f} | {tested.restore_price.usd:.3f} | {usd(tested.restore_usd)} |")
+    tests = f"{cost.restores_a_month:,.1f} restore tests a month"
+    if cost.fee is None:
+        total = f"the restores only: AWS's fee per restore test, for {tests}, is not priced"
+    else:
+        total = f"restores {usd(cost.restore_usd)} + AWS's fee for {tests} at {cost.fee.usd:g} $ a test"
+    return [
+        *lines, "",
+        f"**Restore testing: {usd(cost.total_usd)} $/month** ({total}).", "",
+        "Included: " + "; ".join(cost.included) + ".", "",
+        "Not included: " + "; ".join(cost.not_included) + ".", "",
+    ]
+
+
 def _price_lines(report: RetentionReport) -> list[str]:
-    caveats = sorted({note for group in report.groups for r in group for note in r.price_caveats})
+    caveats = {note for group in report.groups for r in group for note in r.price_caveats}
+    caveats = sorted(caveats | set(report.restore_testing.caveats if report.restore_testing else ()))
     lines = ["Prices: `retention_report/prices.json` (USD, read " + report.prices.document["read"] + "); sources:"]
     for key, source in report.prices.sources.items():
         lines.append(f"- `{key}`: [{source['title']}]({source['url']}) ({source['pageDate']})")
@@ -172,6 +204,8 @@ def render_markdown(report: RetentionReport) -> str:
         notes = [f"- {r.strategy.name}: {note}" for r in group for note in r.strategy.notes]
         if notes:
             lines += ["Strategy notes:", *notes, ""]
+    if report.restore_testing:
+        lines += restore_testing_section(report.restore_testing)
     lines += [*report.notes, "", "<details><summary>Arithmetic, resources and prices</summary>", "",
               arithmetic(report.prices), WORKLOADS, "", *_price_lines(report), "", "</details>", ""]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from compliance import facts
+from compliance import evidence_facts
 from compliance.audit_controls import (
     ControlError,
     StackFacts,
@@ -41,7 +41,7 @@ def test_every_profile_maps_to_documented_controls_and_parameters(name):
     framework = framework_controls(profile(name), FACTS)
     assert framework.controls
     for control in framework.controls:
-        assert set(control.parameters) <= facts.CONTROL_PARAMETERS[control.name], control
+        assert set(control.parameters) <= evidence_facts.CONTROL_PARAMETERS[control.name], control
         assert all(isinstance(value, str) and value for value in control.parameters.values())
     names = [control.name for control in framework.controls]
     assert len(names) == len(set(names))
@@ -93,7 +93,7 @@ def test_continuous_backups_under_the_minimum_leave_the_recovery_point_control_o
     assert any("one tag alone" in reason for reason in framework.omitted)  # no selection tag: no scope
 
 
-FREQUENCY, AGE = facts.CONTROL_FREQUENCY_RANGE, facts.CONTROL_RECOVERY_POINT_AGE_RANGE
+FREQUENCY, AGE = evidence_facts.CONTROL_FREQUENCY_RANGE, evidence_facts.CONTROL_RECOVERY_POINT_AGE_RANGE
 
 
 @pytest.mark.parametrize(("hours", "limits", "expected"), [

@@ -43,6 +43,7 @@ GUARDS = (
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",  # the audit reports' lock
 )
 # Kept with its bucket but not protected: ops may change or drop the expiry by a config edit.
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKS = ROOT / "tests" / "stacks"
@@ -38,9 +39,24 @@ def test_project_stacks_pass_their_profile_strictly_as_the_engine_sends_them(sta
     assert document["summary"]["resources"] > 20
 
 
+def with_evidence_of(profile: str, directory: Path) -> Path:
+    """good.yaml with its evidence naming the profile the gate runs with (dev enforces no figure a framework
+    checks: restore tests and job reports only)."""
+    document = yaml.safe_load((STACKS / "good.yaml").read_text())
+    evidence = document["config"]["aws-backups:evidence"]
+    evidence["profile"] = profile
+    if profile == "dev":
+        del evidence["profile"]
+        evidence["reports"] = {"templates": ["BACKUP_JOB_REPORT", "COPY_JOB_REPORT", "RESTORE_JOB_REPORT"]}
+    path = directory / f"good-{profile}.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
 @pytest.mark.parametrize("profile", PROFILES)
-def test_the_good_stack_passes_every_profile(profile):
-    result = preflight_file("good", profile, "--strict")
+def test_the_good_stack_passes_every_profile(profile, tmp_path):
+    result = preflight("--stack", "test", "--config-file", str(with_evidence_of(profile, tmp_path)),
+                       "--policy-pack-config", str(ROOT / "policies" / "profiles" / f"{profile}.json"), "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[mandatory]" not in result.stdout
 

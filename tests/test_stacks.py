@@ -142,4 +142,5 @@ def test_on_a_first_preview_only_ids_minted_by_aws_are_unknown():
         ("aws:backup/vault:Vault", "kmsKeyArn"),  # a key's ARN holds its generated id
         ("aws:kms/alias:Alias", "targetKeyId"),
         ("aws:backup/selection:Selection", "planId"),  # linked to its plan by property dependency
+        ("aws:backup/reportPlan:ReportPlan", "reportSetting"),  # a framework's ARN holds the id AWS mints
     }

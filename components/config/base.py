@@ -112,6 +112,12 @@ Arn = Annotated[str, Field(pattern=r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{1
 Region = Annotated[str, Field(description="an AWS region, e.g. eu-west-1"), AfterValidator(_known_region)]
 
 
+def duplicate_values(key: str, values: list[str]) -> list[Problem]:
+    """A problem for every value that repeats an earlier one in the same list."""
+    return [Problem((key, index), value, "is listed twice (allowed: each value once)")
+            for index, value in enumerate(values) if value in values[:index]]
+
+
 def duplicate_names(section: str, names: list[str | None]) -> list[Problem]:
     """A problem for every name that repeats an earlier one in the same list."""
     seen: set[str] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from compliance import facts
+from compliance import evidence_facts, facts
 from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
@@ -96,6 +96,10 @@ class StackConfig(ConfigModel):
         return list(dict.fromkeys(arn for vault in self.vaults
                                   for arn in vault.access_policy.break_glass_principal_arns))
 
+    def report_bucket_name(self, region: str) -> str:
+        """The bucket the audit reports of `region` are delivered to (one per plan region: reports stay there)."""
+        return physical_name(self.name_prefix, f"backup-reports-{region}")
+
     def vault_region(self, vault: VaultConfig) -> str:
         return vault.region or self.aws_region
 
@@ -143,7 +147,7 @@ class StackConfig(ConfigModel):
         found += self._bucket_prefix_problems()
         if self.evidence is not None:
             found += within(("evidence",), self.evidence.problems())
-            found += self._restore_testing_problems()
+            found += self._restore_testing_problems() + self._report_plan_problems()
             if not self.plans:
                 found.append(Problem(("evidence",), "evidence", "needs a plan of this stack: a framework judges the "
                                      "plans' figures and restore tests their recovery points (allowed: omit it)"))
@@ -169,6 +173,15 @@ class StackConfig(ConfigModel):
                         f"so there is no recovery point to test (allowed: {', '.join(selected) or 'none'})")
                 for index, kind in enumerate(testing.types) if kind not in selected]
 
+    def _report_plan_problems(self) -> list[Problem]:
+        reports = self.evidence.reports if self.evidence else None
+        count = len(reports.templates) * len(self.plan_regions()) if reports else 0
+        if count <= evidence_facts.MAX_REPORT_PLANS:
+            return []
+        return [Problem(("evidence", "reports", "templates"), reports.templates, f"makes {count} report plans (one "
+                        f"per template and plan region), more than AWS's {evidence_facts.MAX_REPORT_PLANS} per account "
+                        "(allowed: fewer templates or plan regions)")]
+
     def _partition_problems(self) -> list[Problem]:
         """A stack in a partition the resource-type table has no facts for (which types AWS Backup protects there,
         with which features) is refused rather than judged on guesses."""
@@ -180,14 +193,18 @@ class StackConfig(ConfigModel):
 
     def _bucket_prefix_problems(self) -> list[Problem]:
         """A namePrefix that no item name can make a valid bucket name of, when some bucket name derives from it."""
-        derived = [name for item in self.replication for name, given in (
+        derived = [(name, "aws-backups:replication") for item in self.replication for name, given in (
             (item.source_bucket_name(self.name_prefix), item.source.bucket_name),
             (item.replica_bucket_name(self.name_prefix), item.destination.bucket_name)) if not given]
+        if self.evidence and self.evidence.reports:
+            derived += [(self.report_bucket_name(region), "aws-backups:evidence.reports")
+                        for region in self.plan_regions()]
         if not derived or facts.bucket_name_problem(physical_name(self.name_prefix, "a")) is None:
             return []
-        problem = facts.bucket_name_problem(derived[0])  # refused too: the clause the prefix breaks is its start
-        return [Problem(("namePrefix",), self.name_prefix, f"makes the bucket name {derived[0]!r} of "
-                        f"aws-backups:replication, which {problem}")]
+        name, source = derived[0]
+        problem = facts.bucket_name_problem(name)  # refused too: the clause the prefix breaks is its start
+        return [Problem(("namePrefix",), self.name_prefix, f"makes the bucket name {name!r} of {source}, which "
+                        f"{problem}")]
 
     @staticmethod
     def _physical_name_problems(

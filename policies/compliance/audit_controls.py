@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from compliance import facts
+from compliance import evidence_facts
 
 MIN_RETENTION = "aws-backup-plan-enforce-min-retention"
 MIN_FREQUENCY = "aws-backup-plan-enforce-min-frequency"
@@ -33,7 +33,7 @@ RESOURCE_CONTROLS = ("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", "BACKUP_RESOUR
                      "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT", "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
                      "BACKUP_LAST_RECOVERY_POINT_CREATED", "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")
 # A figure the profile does not enforce leaves the other parameter of a shared control at its loosest.
-LOOSEST_FREQUENCY = ("days", str(facts.CONTROL_FREQUENCY_RANGE["days"]))
+LOOSEST_FREQUENCY = ("days", str(evidence_facts.CONTROL_FREQUENCY_RANGE["days"]))
 LOOSEST_RETENTION = "1"
 
 
@@ -78,7 +78,7 @@ class Framework:
         """The framework's description: its profile and what is left out (AWS shows it; preflight prints it)."""
         text = f"aws-backups: the figures compliance profile {profile} enforces, checked by AWS after deploy."
         text += f"{LEFT_OUT}{'; '.join(self.omitted)}." if self.omitted else ""
-        limit = facts.MAX_FRAMEWORK_DESCRIPTION
+        limit = evidence_facts.MAX_FRAMEWORK_DESCRIPTION
         return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -112,6 +112,20 @@ def _listed(values: Sequence[str], limit: int, what: str, key: tuple[str | int, 
     return ",".join(values)
 
 
+@dataclass(frozen=True)
+class ReportRetention:
+    """How long the audit reports are kept, as the profile keeps the recovery points they attest."""
+
+    days: int | None  # the profile's minimum retention; None: kept until deleted
+    lock_mode: str | None  # the S3 Object Lock mode (COMPLIANCE | GOVERNANCE) of the profile's vault lock
+
+
+def report_retention(profile: Profile) -> ReportRetention:
+    retention, lock = _enforced(profile, MIN_RETENTION), _enforced(profile, LOCK)
+    days = retention.get("minRetentionDays") if retention is not None else None
+    return ReportRetention(int(days) if days else None, str(lock["mode"]).upper() if lock is not None else None)
+
+
 def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
     """The controls of the stack's framework in one region: each figure the profile enforces before deploy,
     checked by AWS after it. Raises ControlError for a figure no control parameter can say."""
@@ -123,7 +137,7 @@ def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
     retention, frequency = _enforced(profile, MIN_RETENTION), _enforced(profile, MIN_FREQUENCY)
     days = str(int(retention["minRetentionDays"])) if retention is not None else None
     if frequency is not None or days:
-        unit, value = interval(float(frequency["maxIntervalHours"]), facts.CONTROL_FREQUENCY_RANGE,
+        unit, value = interval(float(frequency["maxIntervalHours"]), evidence_facts.CONTROL_FREQUENCY_RANGE,
                                "the profile's backup interval") if frequency is not None else LOOSEST_FREQUENCY
         controls.append(Control("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
                                 {"requiredFrequencyUnit": unit, "requiredFrequencyValue": value,
@@ -139,8 +153,8 @@ def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
     if _enforced(profile, CUSTOMER_KEY) is not None:
         controls.append(Control("BACKUP_RECOVERY_POINT_ENCRYPTED", {}))
     if _enforced(profile, DENY_DELETE) is not None:
-        principals = _listed(list(stack.break_glass_arns), facts.MAX_CONTROL_PRINCIPALS, "break-glass principals",
-                             ("vaults", "accessPolicy", "breakGlassPrincipalArns"))
+        principals = _listed(list(stack.break_glass_arns), evidence_facts.MAX_CONTROL_PRINCIPALS,
+                             "break-glass principals", ("vaults", "accessPolicy", "breakGlassPrincipalArns"))
         controls.append(Control("BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
                                 {"principalArnList": principals} if principals else {}))
     if _enforced(profile, CROSS_REGION) is not None:
@@ -148,14 +162,14 @@ def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
         controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
                                 {"crossRegionList": regions} if regions else {}))
     if _enforced(profile, CROSS_ACCOUNT) is not None:
-        accounts = _listed(list(stack.copy_accounts), facts.MAX_CONTROL_ACCOUNTS, "copy destination accounts",
+        accounts = _listed(list(stack.copy_accounts), evidence_facts.MAX_CONTROL_ACCOUNTS, "copy destination accounts",
                            ("plans", "rules", "copyTo", "vaultArn"))
         controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT",
                                 {"crossAccountList": accounts} if accounts else {}))
     if _enforced(profile, LOCK) is not None:
         controls.append(Control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", {}))
     if frequency is not None:
-        unit, value = interval(float(frequency["maxIntervalHours"]), facts.CONTROL_RECOVERY_POINT_AGE_RANGE,
+        unit, value = interval(float(frequency["maxIntervalHours"]), evidence_facts.CONTROL_RECOVERY_POINT_AGE_RANGE,
                                "the profile's backup interval")
         controls.append(Control("BACKUP_LAST_RECOVERY_POINT_CREATED",
                                 {"recoveryPointAgeUnit": unit, "recoveryPointAgeValue": value}))
@@ -172,7 +186,7 @@ def framework_controls(profile: Profile, stack: StackFacts) -> Framework:
     if not controls:
         raise ControlError("enforces no figure an Audit Manager control checks, and a framework needs at least one "
                            "control (allowed: a profile with mandatory figures, e.g. baseline; or omit profile)")
-    if len(controls) > facts.MAX_CONTROLS:
+    if len(controls) > evidence_facts.MAX_CONTROLS:
         raise ControlError(f"{len(controls)} controls are more than an account may have in a Region (allowed: at "
-                           f"most {facts.MAX_CONTROLS})")
+                           f"most {evidence_facts.MAX_CONTROLS})")
     return Framework(controls, omitted)

@@ -188,7 +188,7 @@ def bucket_by_arn_or_name(stack: Stack, source: Resource, value: str | None) -> 
     return next((b for b in stack.of_kind(BUCKET) if name and bucket_name(b) == name), None)
 
 
-def _configuring(stack: Stack, kind: str, bucket: Resource) -> list[Resource]:
+def configuring(stack: Stack, kind: str, bucket: Resource) -> list[Resource]:
     """The separate resources of `kind` that configure the bucket."""
     return [resource for resource in stack.of_kind(kind) if bucket_of(stack, resource) is bucket]
 
@@ -203,13 +203,23 @@ def versioning_enabled(stack: Stack, bucket: Resource) -> bool:
 
 
 def versioning_resources(stack: Stack, bucket: Resource) -> list[Resource]:
-    return _configuring(stack, BUCKET_VERSIONING, bucket)
+    return configuring(stack, BUCKET_VERSIONING, bucket)
+
+
+# What encryption_algorithm reads: the separate resource's rules, else the legacy bucket's inline block.
+ENCRYPTION_READS = {
+    BUCKET: ("bucket", "serverSideEncryptionConfiguration", "serverSideEncryptionConfiguration.rule",
+             "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault",
+             "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm"),
+    BUCKET_ENCRYPTION: ("bucket", "rules", "rules[].applyServerSideEncryptionByDefault",
+                        "rules[].applyServerSideEncryptionByDefault.sseAlgorithm"),
+}
 
 
 def encryption_algorithm(stack: Stack, bucket: Resource) -> str | None:
     """The default encryption algorithm (`aws:kms`, `aws:kms:dsse`, `AES256`) set on the bucket: by its encryption
     resource, else by the legacy inline block; None when neither sets one."""
-    separate = _configuring(stack, BUCKET_ENCRYPTION, bucket)
+    separate = configuring(stack, BUCKET_ENCRYPTION, bucket)
     rules = [rule for encryption in separate for rule in encryption.props.items("rules")]
     if not separate:
         inline = _inline(bucket, "serverSideEncryptionConfiguration")

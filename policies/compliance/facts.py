@@ -157,7 +157,8 @@ RULE_NAME = NameRule("backup rule name", r"[a-zA-Z0-9_.-]", (1, 50), "letters, d
 # BackupSelection SelectionName: ^[a-zA-Z0-9\-\_\.]{1,50}$ (API reference; terraform-provider-aws selection.go).
 SELECTION_NAME = NameRule("backup selection name", r"[a-zA-Z0-9_.-]", (1, 50), "letters, digits, '-', '_' or '.'",
                           "API_BackupSelection")
-# CreateFramework FrameworkName: "Pattern: [a-zA-Z][_a-zA-Z0-9]*", 1 to 256 characters (AWS Backup API reference).
+# CreateFramework FrameworkName and CreateReportPlan ReportPlanName: "Pattern: [a-zA-Z][_a-zA-Z0-9]*", 1 to 256
+# characters (AWS Backup API reference).
 FRAMEWORK_NAME_FORM = r"[a-zA-Z][_a-zA-Z0-9]{0,255}"
 # CreateRole RoleName: [\w+=,.@-]+, 1 to 64 characters (IAM API reference).
 ROLE_NAME = NameRule("IAM role name", r"[a-zA-Z0-9_+=,.@-]", (1, 64), "letters, digits or '+=,.@_-'",
@@ -342,48 +343,6 @@ KMS_DEFAULT_DELETION_WINDOW_DAYS = 30
 AWS_MANAGED_KEY_ALIAS = ":alias/aws/"
 MAX_TAG_KEY = 128  # AWS tagging: keys 1 to 128 Unicode characters
 MAX_TAG_VALUE = 256  # values 0 to 256
-
-# -- AWS Backup Audit Manager ("Controls and remediation", "AWS Backup quotas"): each control and its parameters --
-CONTROL_PARAMETERS: dict[str, frozenset[str]] = {name: frozenset(parameters.split()) for name, parameters in {
-    "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN": "",
-    "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK":
-        "requiredFrequencyUnit requiredFrequencyValue requiredRetentionDays",
-    "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED": "principalArnList",
-    "BACKUP_RECOVERY_POINT_ENCRYPTED": "",
-    "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK": "requiredRetentionDays",
-    "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION": "crossRegionList",
-    "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT": "crossAccountList",
-    "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK": "minRetentionDays maxRetentionDays",
-    "BACKUP_LAST_RECOVERY_POINT_CREATED": "recoveryPointAgeUnit recoveryPointAgeValue",
-    "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET": "maxRestoreTime",
-    "RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT": "recoveryPointAgeUnit recoveryPointAgeValue",
-}.items()}
-MAX_CONTROL_PRINCIPALS = 5  # BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED principalArnList: "up to five IAM roles"
-MAX_CONTROL_ACCOUNTS = 5  # BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT: "You can add up to 5 accounts"
-CONTROL_FREQUENCY_RANGE = {"hours": 24, "days": 31}  # requiredFrequencyValue: "Maximum of 24 for hours, 31 for days"
-CONTROL_RECOVERY_POINT_AGE_RANGE = {"hours": 744, "days": 31}  # recoveryPointAgeValue
-MAX_CONTROLS = 50  # controls per account and Region; a control in two frameworks counts twice
-MAX_FRAMEWORK_DESCRIPTION = 1_024  # CreateFramework FrameworkDescription
-
-# -- AWS Backup restore testing ("Restore testing", API RestoreTestingSelectionForCreate, "AWS Backup quotas") -----
-RESTORE_TESTING_TYPES = ("Aurora", "DocumentDB", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "Neptune", "RDS", "S3")
-RESTORE_START_WINDOW_HOURS = (1, 168)  # StartWindowHours, default 24
-RESTORE_SELECTION_WINDOW_DAYS = (1, 365)  # SelectionWindowDays, default 30
-RESTORE_VALIDATION_WINDOW_HOURS = (1, 168)  # AWS takes 0 too; the provider validates 1 to 168
-RESTORE_TESTING_NAME_FORM = r"[a-zA-Z0-9_]{1,50}"  # plan and selection names
-# RestoreMetadataOverrides keys per type ("Restore testing inferred metadata"; not case sensitive).
-RESTORE_METADATA_KEYS: dict[str, tuple[str, ...]] = {kind: tuple(keys.split()) for kind, keys in {
-    "DynamoDB": "encryptionType kmsMasterKeyArn",
-    "EBS": "availabilityZone iops kmsKeyId throughput volumeSize volumeType",
-    "EC2": "iamInstanceProfileName instanceType requireImdsV2 securityGroupIds subnetId",
-    "EFS": "kmsKeyId performanceMode",
-    "Aurora": "availabilityZones databaseName dbClusterParameterGroupName dbSubnetGroupName "
-              "enableCloudwatchLogsExports enableIamDatabaseAuthentication engine engineMode engineVersion kmsKeyId "
-              "port optionGroupName scalingConfiguration vpcSecurityGroupIds",
-    "RDS": "allocatedStorage availabilityZones dbInstanceClass dbName dbParameterGroupName dbSubnetGroupName domain "
-           "domainIamRoleName enableCloudwatchLogsExports enableIamDatabaseAuthentication iops licenseModel multiAz "
-           "optionGroupName port processorFeatures publiclyAccessible storageType vpcSecurityGroupIds",
-}.items()}
 
 # -- AWS Organizations (Quotas for AWS Organizations) ---------------------------------------------------------------
 # "Number of policies of each type in an organization": backup policies 1,000 (one per plan here; the organisation's

@@ -5,6 +5,7 @@ from __future__ import annotations
 from compliance.guards import (
     backup_names,
     data_protection,
+    evidence_required,
     evidence_resources,
     org_backup_policies,
     plan_copies,
@@ -29,6 +30,7 @@ SPECS: list[PolicySpec] = [
     *data_protection.POLICIES,
     *org_backup_policies.POLICIES,
     *evidence_resources.POLICIES,
+    *evidence_required.POLICIES,
 ]
 BY_NAME: dict[str, PolicySpec] = {spec.name: spec for spec in SPECS}
 

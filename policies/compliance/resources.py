@@ -40,6 +40,11 @@ STACK_SET = "aws:cloudformation/stackSet:StackSet"  # its template's vaults are 
 FRAMEWORK = "aws:backup/framework:Framework"
 RESTORE_TESTING_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
 RESTORE_TESTING_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
+REPORT_PLAN = "aws:backup/reportPlan:ReportPlan"
+# A bucket's guards and retention (the report bucket's: TLS-only policy, Object Lock, lifecycle).
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 # Where Organizations policies apply: attachments to a target (root, OU, account), and the OU tree the stack builds.
 ORG_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 ORG_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
@@ -52,7 +57,8 @@ KIND_OF_TOKEN: dict[str, str] = {
     **{token: token for token in (VAULT, PLAN, SELECTION, VAULT_LOCK, VAULT_POLICY, VAULT_NOTIFICATIONS, KMS_KEY,
                                   REGION_SETTINGS, SNS_TOPIC, BUCKET, BUCKET_VERSIONING, BUCKET_REPLICATION,
                                   BUCKET_ENCRYPTION, ORG_POLICY, STACK_SET, ORG_ATTACHMENT, ORG_UNIT,
-                                  ORG_ACCOUNT, FRAMEWORK, RESTORE_TESTING_PLAN, RESTORE_TESTING_SELECTION)},
+                                  ORG_ACCOUNT, FRAMEWORK, RESTORE_TESTING_PLAN, RESTORE_TESTING_SELECTION,
+                                  REPORT_PLAN, BUCKET_POLICY, BUCKET_OBJECT_LOCK, BUCKET_LIFECYCLE)},
     BUCKET_V6: BUCKET,
     BUCKET_VERSIONING_V6: BUCKET_VERSIONING,
     BUCKET_ENCRYPTION_V6: BUCKET_ENCRYPTION,

@@ -35,6 +35,7 @@ from policy_stack import (
     REMOVE,
     UNKNOWN,
     Item,
+    compliant,
     mutate,
     vault_arn,
     without,
@@ -788,9 +789,97 @@ CASES["aws-backup-evidence-check-limits"] = [
     Case("a metadata key of another type", "fail",
          restore_selection(restoreMetadataOverrides={"dbSubnetGroupName": "private"})),
     Case("a validation window of 169 hours", "fail", restore_selection(validationWindowHours=169)),
+    Case("report plans of AWS's templates in CSV and JSON", "pass",
+         set_("report-backup_job_report", "reportDeliveryChannel.formats", ["CSV", "JSON"])),
+    Case("a report template AWS does not have", "fail",
+         set_("report-backup_job_report", "reportSetting.reportTemplate", "BACKUP_PLAN_REPORT")),
+    Case("a report format AWS does not write", "fail",
+         set_("report-backup_job_report", "reportDeliveryChannel.formats", ["PARQUET"])),
+    Case("a report plan name with '-'", "fail", set_("report-backup_job_report", "name", "aws-backups-prod-jobs")),
+    Case("a report plan description of 1,025 characters", "fail",
+         set_("report-backup_job_report", "description", "x" * 1025)),
 ]
 # A template vault lives in the member accounts: a plan of the stack naming a vault of that name does not use it.
 CASES["aws-backup-plan-require-selection-and-vault"] += [
     Case("a plan naming a vault only a StackSet template has", "fail", chain(
         edit("plan", deps={}), set_("plan", "rules[0].targetVaultName", "member"), stack_set(member_template()))),
+]
+
+# -- the evidence a profile asks for: framework, report plans, restore tests --------------------------------------
+SEC_17A_4_CONTROLS = ["BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", FREQUENCY,
+                      "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK", "BACKUP_RECOVERY_POINT_ENCRYPTED",
+                      "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+                      "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION", "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+                      "BACKUP_LAST_RECOVERY_POINT_CREATED"]
+SEC_17A_4_FRAMEWORK = {"requiredControls": SEC_17A_4_CONTROLS, "minRetentionDays": 2190, "maxIntervalHours": 24}
+NO_FIGURES = {"requiredControls": [], "minRetentionDays": None, "maxIntervalHours": None}
+SEC_17A_4_REPORTS = {"minRetentionDays": 2190, "objectLockMode": "COMPLIANCE"}
+FREQUENCY_VALUE = "controls[1].inputParameters[1].value"  # requiredFrequencyValue of the compliant framework
+RETENTION_VALUE = "controls[1].inputParameters[2].value"  # requiredRetentionDays
+WITHOUT_POINT_RETENTION = [control for control in compliant()["framework"].props["controls"]
+                           if control["name"] != "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"]
+
+CASES["aws-backup-evidence-require-framework"] = [
+    COMPLIANT,
+    Case("sec-17a-4's figures", "pass", config=SEC_17A_4_FRAMEWORK),
+    Case("no point retention control: the continuous rule (35 days) exempts it under 2190", "pass",
+         set_("framework", "controls", WITHOUT_POINT_RETENTION), config=SEC_17A_4_FRAMEWORK),
+    Case("no point retention control: 35 days of continuous backup meet baseline's 35", "fail",
+         set_("framework", "controls", WITHOUT_POINT_RETENTION)),
+    Case("a point retention control of 30 days under 2190", "fail",
+         set_("framework", "controls[7].inputParameters[0].value", "30"), config=SEC_17A_4_FRAMEWORK),
+    Case("no framework in the plan's region", "fail", drop("framework")),
+    Case("the framework in another region only", "fail", set_("framework", "region", DR_REGION)),
+    Case("no framework, a profile enforcing no figure a control checks", "pass", drop("framework"),
+         config=NO_FIGURES),
+    Case("no last-recovery-point control", "fail",
+         set_("framework", "controls", [{"name": FREQUENCY, "inputParameters": []}])),
+    Case("requiredRetentionDays 30 under the profile's 2190", "fail", set_("framework", RETENTION_VALUE, "30"),
+         config=SEC_17A_4_FRAMEWORK),
+    Case("every 2 days where the profile asks daily", "fail",
+         chain(set_("framework", "controls[1].inputParameters[0].value", "days"),
+               set_("framework", FREQUENCY_VALUE, "2"))),
+    Case("every 12 hours where the profile asks daily", "pass", set_("framework", FREQUENCY_VALUE, "12")),
+    Case("no continuous rule: the point retention control is required", "fail",
+         chain(set_("framework", "controls", WITHOUT_POINT_RETENTION),
+               set_("plan", "rules[1].enableContinuousBackup", False)), config=SEC_17A_4_FRAMEWORK),
+]
+
+CASES["aws-backup-evidence-require-report-plans"] = [
+    COMPLIANT,
+    Case("the report bucket sec-17a-4 asks for", "pass", config=SEC_17A_4_REPORTS),
+    Case("no copy job report", "fail", drop("report-copy_job_report")),
+    Case("no copy job report where the profile asks for none", "pass", drop("report-copy_job_report"),
+         config={"templates": ["BACKUP_JOB_REPORT"]}),
+    Case("a control compliance report on no framework", "fail",
+         set_("report-control_compliance_report", "reportSetting.frameworkArns", REMOVE)),
+    Case("delivered to a bucket the stack does not hold", "fail",
+         chain(edit("report-backup_job_report", deps={}),
+               set_("report-backup_job_report", "reportDeliveryChannel.s3BucketName", "somebody-elses-bucket"))),
+    Case("the report bucket unversioned", "fail", drop("reports-versioning")),
+    Case("the report bucket encrypted with AES256", "fail",
+         set_("reports-encryption", "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")),
+    Case("the report bucket open to plain HTTP", "fail", drop("reports-tls-only")),
+    Case("a governance lock where the profile asks compliance", "fail",
+         set_("reports-object-lock", "rule.defaultRetention.mode", "GOVERNANCE"), config=SEC_17A_4_REPORTS),
+    Case("no Object Lock where the profile asks compliance", "fail", drop("reports-object-lock"),
+         config=SEC_17A_4_REPORTS),
+    Case("a lock of 365 days where the profile keeps 2190", "fail",
+         set_("reports-object-lock", "rule.defaultRetention.days", 365), config=SEC_17A_4_REPORTS),
+    Case("a lock of 6 years", "pass", chain(set_("reports-object-lock", "rule.defaultRetention.days", REMOVE),
+                                           set_("reports-object-lock", "rule.defaultRetention.years", 6)),
+         config=SEC_17A_4_REPORTS),
+    Case("reports expired after 30 days where the profile keeps 35", "fail",
+         set_("reports-lifecycle", "rules[0].expiration.days", 30)),
+    Case("old versions expired after 7 days", "fail",
+         set_("reports-lifecycle", "rules[0].noncurrentVersionExpiration.noncurrentDays", 7)),
+]
+
+CASES["aws-backup-evidence-require-restore-testing"] = [
+    COMPLIANT,
+    Case("no restore test of RDS", "fail", drop("restore-testing-rds")),
+    Case("no restore test of RDS, exempt", "pass", drop("restore-testing-rds"), config={"exemptTypes": ["RDS"]}),
+    Case("the RDS restore test in another region", "fail", set_("restore-testing-rds", "region", DR_REGION)),
+    Case("no restore testing plan", "fail", chain(drop("restore-testing"), edit("restore-testing-rds", deps={}),
+                                                  edit("restore-testing-ebs", deps={}))),
 ]

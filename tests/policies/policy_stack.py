@@ -16,10 +16,17 @@ from compliance import facts
 from compliance.resources import (
     BUCKET,
     BUCKET_ENCRYPTION,
+    BUCKET_LIFECYCLE,
+    BUCKET_OBJECT_LOCK,
+    BUCKET_POLICY,
     BUCKET_REPLICATION,
     BUCKET_VERSIONING,
+    FRAMEWORK,
     KMS_KEY,
     PLAN,
+    REPORT_PLAN,
+    RESTORE_TESTING_PLAN,
+    RESTORE_TESTING_SELECTION,
     SELECTION,
     SNS_TOPIC,
     VAULT,
@@ -132,6 +139,69 @@ def _bucket_items() -> dict[str, Item]:
     return items
 
 
+REPORTS_BUCKET = f"{PREFIX}-backup-reports-{REGION}"
+REPORT_TEMPLATES = ("RESOURCE_COMPLIANCE_REPORT", "CONTROL_COMPLIANCE_REPORT", "BACKUP_JOB_REPORT", "COPY_JOB_REPORT",
+                    "RESTORE_JOB_REPORT")
+TLS_ONLY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": [f"arn:aws:s3:::{REPORTS_BUCKET}", f"arn:aws:s3:::{REPORTS_BUCKET}/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+
+
+def _evidence_items() -> dict[str, Item]:
+    """The profile's evidence (sox's and sec-17a-4's figures: kept 2,555 days): a framework of its figures, report
+    plans into a locked bucket, restore tests of the types the plan selects."""
+    parameters = {"BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK": {
+        "requiredFrequencyUnit": "hours", "requiredFrequencyValue": "24", "requiredRetentionDays": "2555"},
+        "BACKUP_LAST_RECOVERY_POINT_CREATED": {"recoveryPointAgeUnit": "hours", "recoveryPointAgeValue": "24"},
+        "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK": {"requiredRetentionDays": "2555"}}
+    names = ("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+             "BACKUP_RECOVERY_POINT_ENCRYPTED", "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+             "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION", "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+             "BACKUP_LAST_RECOVERY_POINT_CREATED", "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK")
+    controls = [{"name": name, "inputParameters": [{"name": key, "value": value}
+                                                   for key, value in parameters.get(name, {}).items()]}
+                for name in names]
+    items = {"framework": Item(FRAMEWORK, {"name": "aws_backups_prod_sec_17a_4", "region": REGION,
+                                           "controls": controls})}
+    on_bucket = {"bucket": ["reports-bucket"]}
+    items["reports-key"] = Item(KMS_KEY, {"region": REGION, "enableKeyRotation": True, "deletionWindowInDays": 30,
+                                          "policy": "{}"}, protect=True)
+    items["reports-bucket"] = Item(BUCKET, {"bucket": REPORTS_BUCKET, "region": REGION, "forceDestroy": False,
+                                            "objectLockEnabled": True}, protect=True)
+    items["reports-versioning"] = Item(BUCKET_VERSIONING, {
+        "bucket": REPORTS_BUCKET, "region": REGION, "versioningConfiguration": {"status": "Enabled"}}, deps=on_bucket)
+    items["reports-encryption"] = Item(BUCKET_ENCRYPTION, {"bucket": REPORTS_BUCKET, "region": REGION, "rules": [
+        {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN},
+         "bucketKeyEnabled": True}]}, deps={**on_bucket, "rules": ["reports-key"]})
+    items["reports-tls-only"] = Item(BUCKET_POLICY, {"bucket": REPORTS_BUCKET, "region": REGION,
+                                                     "policy": TLS_ONLY_POLICY}, deps=on_bucket)
+    items["reports-object-lock"] = Item(BUCKET_OBJECT_LOCK, {"bucket": REPORTS_BUCKET, "region": REGION, "rule": {
+        "defaultRetention": {"mode": "COMPLIANCE", "days": 2555}}}, deps=on_bucket)
+    items["reports-lifecycle"] = Item(BUCKET_LIFECYCLE, {"bucket": REPORTS_BUCKET, "region": REGION, "rules": [
+        {"id": "keep", "status": "Enabled", "filter": {"prefix": ""}, "expiration": {"days": 2555},
+         "noncurrentVersionExpiration": {"noncurrentDays": 2555}}]}, deps=on_bucket)
+    for template in REPORT_TEMPLATES:
+        on_framework = template in ("RESOURCE_COMPLIANCE_REPORT", "CONTROL_COMPLIANCE_REPORT")
+        items[f"report-{template.lower()}"] = Item(REPORT_PLAN, {
+            "name": f"aws_backups_prod_{template.lower()}", "region": REGION,
+            "reportDeliveryChannel": {"s3BucketName": REPORTS_BUCKET, "formats": ["CSV"]},
+            "reportSetting": {"reportTemplate": template, **({"frameworkArns": [UNKNOWN]} if on_framework else {})}},
+            deps={"reportDeliveryChannel": ["reports-bucket"],
+                  **({"reportSetting": ["framework"]} if on_framework else {})})
+    items["restore-testing"] = Item(RESTORE_TESTING_PLAN, {
+        "name": "aws_backups_prod_restore_testing", "region": REGION, "scheduleExpression": "cron(0 6 ? * SAT *)",
+        "startWindowHours": 24, "recoveryPointSelection": {
+            "algorithm": "RANDOM_WITHIN_WINDOW", "includeVaults": [vault_arn(REGION, f"{PREFIX}-main")],
+            "recoveryPointTypes": ["SNAPSHOT"], "selectionWindowDays": 30}})
+    for kind in ("RDS", "EBS"):
+        items[f"restore-testing-{kind.lower()}"] = Item(RESTORE_TESTING_SELECTION, {
+            "name": kind, "restoreTestingPlanName": "aws_backups_prod_restore_testing", "region": REGION,
+            "protectedResourceType": kind, "iamRoleArn": UNKNOWN, "protectedResourceArns": ["*"],
+            "validationWindowHours": 4}, deps={"restoreTestingPlanName": ["restore-testing"]})
+    return items
+
+
 def _lifecycle(delete: int, cold: int | None = None) -> dict[str, Any]:
     return {"deleteAfter": delete} | ({"coldStorageAfter": cold} if cold is not None else {})
 
@@ -151,6 +221,7 @@ def compliant() -> dict[str, Item]:
         "name": "tagged", "planId": UNKNOWN, "iamRoleArn": UNKNOWN, "region": REGION,
         "resources": ["arn:aws:rds:*:*:db:*", "arn:aws:ec2:*:*:volume/*"]}, deps={"planId": ["plan"]})
     items.update(_bucket_items())
+    items.update(_evidence_items())
     return items
 
 

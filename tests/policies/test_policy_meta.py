@@ -161,7 +161,7 @@ def test_pulumi_policy_yaml_names_the_pack_the_projects_venv_and_its_toolchain()
 
 GUARDS = [registry.vaults, registry.plan_rules, registry.plan_retention, registry.plan_copies, registry.selections,
           registry.backup_names, registry.s3_buckets, registry.s3_replication, registry.data_protection,
-          registry.org_backup_policies, registry.evidence_resources]
+          registry.org_backup_policies, registry.evidence_resources, registry.evidence_required]
 
 
 @pytest.mark.parametrize("guard", GUARDS, ids=lambda module: module.__name__)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from compliance import facts
 from compliance.bucket_settings import (
     ENABLED,
+    ENCRYPTION_READS,
     REPLICATION_RULE_READS,
     ReplicationRule,
     bucket_by_arn_or_name,
@@ -253,15 +254,6 @@ RTC = PolicySpec(
     check=check_rtc,
     level="advisory",
 )
-
-
-ENCRYPTION_READS = {
-    BUCKET: ("bucket", "serverSideEncryptionConfiguration", "serverSideEncryptionConfiguration.rule",
-             "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault",
-             "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm"),
-    BUCKET_ENCRYPTION: ("bucket", "rules", "rules[].applyServerSideEncryptionByDefault",
-                        "rules[].applyServerSideEncryptionByDefault.sseAlgorithm"),
-}
 
 
 def check_sse_kms(stack: Stack, _config: dict) -> Iterator[Violation]:

@@ -8,10 +8,10 @@ stack, whatever the (unknown) ARN.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from compliance import facts
+from compliance.iam_statements import applies_to_everyone, as_list, statements
 from compliance.resources import VAULT, VAULT_LOCK, VAULT_NOTIFICATIONS, VAULT_POLICY, Arn, Resource, Stack
 from compliance.spec import FIGURES, PolicySpec, Violation, aws_limit, days
 from compliance.vault_links import attached, lock_of, vault_name
@@ -131,34 +131,10 @@ LOCK_BOUNDS = PolicySpec(
 )
 
 
-def _statements(document: object) -> list[dict]:
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except json.JSONDecodeError:
-            return []
-    found = document.get("Statement", []) if isinstance(document, dict) else []
-    found = [found] if isinstance(found, dict) else found
-    return [s for s in found if isinstance(s, dict)]
-
-
 # Condition operators that only carve named principals out of a Deny (break-glass roles); any other condition
 # (on tags, source IP, time, ...) makes the Deny conditional, so it is not a blanket deny.
 EXEMPTING_OPERATORS = {"ArnNotLike", "ArnNotEquals", "StringNotLike", "StringNotEquals"}
-
-
 EXEMPTING_KEYS = {"aws:principalarn", "aws:userid", "aws:username"}
-
-
-def _as_list(value: object) -> list:
-    return [value] if isinstance(value, (str, dict)) else list(value) if isinstance(value, list) else []
-
-
-def _applies_to_everyone(statement: dict) -> bool:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return True
-    return isinstance(principal, dict) and set(principal) == {"AWS"} and "*" in _as_list(principal["AWS"])
 
 
 def _only_exempts_principals(statement: dict) -> bool:
@@ -177,8 +153,8 @@ def _denies(statement: dict, action: str) -> bool:
     """A blanket Deny of `action`: every principal, no NotAction/NotPrincipal, at most named exemptions."""
     return (
         statement.get("Effect") == "Deny"
-        and any(a in (action, "backup:*", "*") for a in _as_list(statement.get("Action")))
-        and _applies_to_everyone(statement)
+        and any(a in (action, "backup:*", "*") for a in as_list(statement.get("Action")))
+        and applies_to_everyone(statement)
         and "NotPrincipal" not in statement
         and _only_exempts_principals(statement)
     )
@@ -187,8 +163,8 @@ def _denies(statement: dict, action: str) -> bool:
 def check_deny_delete_policy(stack: Stack, _config: dict) -> Iterator[Violation]:
     for vault in stack.of_kind(VAULT):
         policies = attached(stack, vault, VAULT_POLICY)
-        statements = [s for policy in policies for s in _statements(policy.props.get("policy"))]
-        missing = [a for a in DELETE_ACTIONS if not any(_denies(s, a) for s in statements)]
+        found = [s for policy in policies for s in statements(policy.props.get("policy"))]
+        missing = [a for a in DELETE_ACTIONS if not any(_denies(s, a) for s in found)]
         if missing:
             yield Violation(
                 f"{_vault_label(vault)} has no access policy denying {', '.join(missing)} to every principal"
