@@ -4,7 +4,7 @@ VENV ?= venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: preflight test bench bench-review bench-org engine
+.PHONY: preflight test bench bench-review bench-org bench-peers engine
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,3 +38,8 @@ bench-review: $(STAMP)
 # The organisation stack at 50 and 500 accounts, rendered and gated (bench/README.md, "Organisation scale").
 bench-org: $(STAMP)
 	$(PY) -m bench.org_scale
+
+# preflight side by side with cfn-lint and checkov on the equivalent CloudFormation, the peers installed into their
+# own venv, bench/.peers-venv (bench/README.md, "Side by side with cfn-lint and checkov").
+bench-peers: $(STAMP)
+	$(PY) -m bench.peers

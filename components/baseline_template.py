@@ -67,7 +67,7 @@ def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
 
 
-def _vault_resources(vault: VaultConfig, tags: dict[str, str], copy_accounts: list[str]) -> dict[str, Any]:
+def vault_resources(vault: VaultConfig, tags: dict[str, str], copy_accounts: list[str]) -> dict[str, Any]:
     place = _MemberAccount()
     name = logical_id(vault.name)
     key, topic = f"{name}Key", f"{name}Topic"
@@ -126,7 +126,7 @@ def baseline_template(organization: OrganizationConfig, baseline: BaselineConfig
     """The StackSet's template, as a document (`baseline_template_body` gives it as the StackSet's JSON)."""
     resources: dict[str, Any] = {"BackupRole": _backup_role(organization.backup_role_name, tags)}
     for vault in baseline.vaults:
-        resources.update(_vault_resources(vault, tags, organization.copy_accounts(vault.name)))
+        resources.update(vault_resources(vault, tags, organization.copy_accounts(vault.name)))
     return {
         "AWSTemplateFormatVersion": TEMPLATE_FORMAT_VERSION,
         "Description": "aws-backups member-account baseline: the backup vaults and role that the organization's "
