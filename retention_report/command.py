@@ -1,6 +1,7 @@
 """`python -m retention_report --stack prod [--format md|json] [--out DIR]`: retention strategies side by
-side for each plan of the stack. Without --out the report goes to stdout; with --out DIR it is written to
-DIR/retention-<stack>.md (or .json) together with the timeline DIR/retention-<stack>.png.
+side for each plan of the stack, and solution types side by side for each protected resource type. Without --out
+the report goes to stdout; with --out DIR it is written to DIR/retention-<stack>.md (or .json) together with the
+timeline DIR/retention-<stack>.png and the solution types DIR/solutions-<stack>.png.
 
 Exit status: 0 report written; 2 usage or input error (stack file, stack config, profile, cost model, prices).
 """
@@ -92,13 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         sys.stdout.write(text)
         return 0
-    # matplotlib takes half a second to import: only a report written to a folder draws the timeline.
+    # matplotlib takes half a second to import: only a report written to a folder draws the pictures.
     from retention_report.render_png import render_png
+    from retention_report.render_solutions_png import render_solutions_png
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     document = out / f"retention-{report.stack}.{args.format}"
     document.write_text(text)
-    picture = render_png(report, out / f"retention-{report.stack}.png")
-    sys.stderr.write(f"wrote {document} and {picture}\n")
+    written = [document, render_png(report, out / f"retention-{report.stack}.png")]
+    if report.solutions:
+        written.append(render_solutions_png(report.solutions, report.stack, out / f"solutions-{report.stack}.png"))
+    sys.stderr.write(f"wrote {', '.join(map(str, written))}\n")
     return 0

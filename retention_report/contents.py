@@ -1,5 +1,6 @@
 """The report's content: for each plan and each alternative strategy, the recovery points, RPO, oldest point, cost
-and profile breaches, and the cost of the stack's restore testing, ready for the Markdown, JSON and PNG renderers."""
+and profile breaches; the cost of the stack's restore testing; the solution types side by side per resource type;
+ready for the Markdown, JSON and PNG renderers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from retention_report.model import Strategy, Workload
 from retention_report.pricing import PriceTable
 from retention_report.profile import Breach, Profile, breaches
 from retention_report.restore_cost import RestoreTestingCost, restore_testing_cost
+from retention_report.solution_matrix import SolutionMatrix
+from retention_report.solutions import SolutionComparison, compare_solutions
 from retention_report.strategies import stack_strategies
 
 
@@ -54,6 +57,7 @@ class RetentionReport:
     prices: PriceTable
     notes: list[str] = field(default_factory=list)
     restore_testing: RestoreTestingCost | None = None  # None: the stack sets up no restore testing
+    solutions: SolutionComparison | None = None  # None: nothing to compare (no plan, no replicated bucket)
 
 
 def strategy_report(strategy: Strategy, profile: Profile, workloads: dict[str, Workload],
@@ -72,4 +76,9 @@ def build_report(stack: str, config: StackConfig, profile: Profile, workloads: d
     if any(math.isinf(r.total_usd) for group in groups for r in group):
         notes.append("A strategy keeping recovery points forever has no steady state: its count and cost grow "
                      "without bound (shown as ∞).")
-    return RetentionReport(stack, profile, groups, prices, notes, restore_testing_cost(config, workloads, prices))
+    solutions = None
+    if with_alternatives:  # the as-written report (what a change costs) compares no alternatives at all
+        plans = [group[0].strategy for group in groups if group]
+        solutions = compare_solutions(config, plans, profile, workloads, prices, SolutionMatrix.load())
+    return RetentionReport(stack, profile, groups, prices, notes, restore_testing_cost(config, workloads, prices),
+                           solutions if solutions and solutions.types else None)

@@ -85,3 +85,7 @@ class PriceTable:
         """AWS's fee per restore test; None when the table has no figure for it (`price: null`)."""
         entry, fallback_for = self._regional(self.document["restoreTesting"]["feePerTest"], region, "restore test fee")
         return None if entry["price"] is None else self._price(entry, fallback_for)
+
+    def solution(self, name: str, region: str) -> Price:
+        """What an alternative to AWS Backup stores or replicates, per GB(-month) (`solutionStorage`)."""
+        return self._price(*self._regional(self.document["solutionStorage"][name], region, name))

@@ -24,6 +24,7 @@ from pulumi._types import input_type_to_dict, is_input_type
 from components.backup_rules import rule_args
 from components.config.plan import CopyToConfig, RuleConfig
 from retention_report.model import CopyTarget, Lifecycle, Rule, Strategy
+from retention_report.requirements import Requirement, profile_requirements
 
 MIN_RETENTION = "aws-backup-plan-enforce-min-retention"
 MAX_RETENTION = "aws-backup-plan-enforce-max-retention"
@@ -43,6 +44,7 @@ class Profile:
     name: str
     settings: dict[str, dict[str, Any]]  # enabled policy -> its knobs, defaults filled
     levels: dict[str, str]  # enabled policy -> mandatory | advisory | remediate
+    requirements: tuple[Requirement, ...] = ()  # what solution types are compared on (requirements.py)
 
     @classmethod
     def from_document(cls, name: str, document: dict[str, Any] | None) -> Profile:
@@ -52,7 +54,7 @@ class Profile:
         enabled = {policy: (level, knobs) for policy, (level, knobs) in resolve_policy_config(SCHEMAS, ours).items()
                    if level != "disabled"}
         return cls(name, {policy: knobs for policy, (_, knobs) in enabled.items()},
-                   {policy: level for policy, (level, _) in enabled.items()})
+                   {policy: level for policy, (level, _) in enabled.items()}, profile_requirements(document))
 
     @classmethod
     def load(cls, path: Path | None) -> Profile:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from retention_report.contents import RetentionReport, StrategyReport
+from retention_report.render_solutions import solutions_json
 from retention_report.restore_cost import RestoreTestingCost
 
 
@@ -101,6 +102,7 @@ def render_json(report: RetentionReport) -> str:
                   for group in report.groups],
         "notes": report.notes,
         "restoreTesting": _restore_testing(report.restore_testing),
+        "solutions": solutions_json(report.solutions),
         "prices": {"read": report.prices.document["read"], "sources": report.prices.sources},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ from retention_report.contents import RetentionReport, StrategyReport
 from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH
 from retention_report.model import TypeSupport
 from retention_report.pricing import PriceTable
+from retention_report.render_solutions import solutions_section
 from retention_report.restore_cost import RestoreTestingCost
 from retention_report.workloads import DEFAULT_COUNT, DEFAULT_DAILY_CHANGE, DEFAULT_SIZE_GB
 
@@ -206,6 +207,8 @@ def render_markdown(report: RetentionReport) -> str:
             lines += ["Strategy notes:", *notes, ""]
     if report.restore_testing:
         lines += restore_testing_section(report.restore_testing)
+    if report.solutions:
+        lines += solutions_section(report.solutions)
     lines += [*report.notes, "", "<details><summary>Arithmetic, resources and prices</summary>", "",
               arithmetic(report.prices), WORKLOADS, "", *_price_lines(report), "", "</details>", ""]
     return "\n".join(lines)

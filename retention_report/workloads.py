@@ -24,6 +24,8 @@ DEFAULT_COUNT = 1
 DEFAULT_SIZE_GB = 100.0
 DEFAULT_DAILY_CHANGE = 0.02
 _KEYS = {"count", "sizeGb", "dailyChangeRate"}
+# AWS Backup's types, and S3: the buckets the stack replicates (their solution types are compared too).
+COST_MODEL_TYPES = (*RESOURCE_TYPES, "S3")
 
 
 class CostModelError(ValueError):
@@ -62,11 +64,12 @@ def parse_cost_model(document: Any) -> dict[str, Workload]:
     base = _entry(document.get("default", {}), "default",
                   {"count": DEFAULT_COUNT, "sizeGb": DEFAULT_SIZE_GB, "dailyChangeRate": DEFAULT_DAILY_CHANGE})
     per_type = document.get("resourceTypes", {}) or {}
-    unknown = sorted(set(per_type) - set(RESOURCE_TYPES))
+    unknown = sorted(set(per_type) - set(COST_MODEL_TYPES))
     if unknown:
-        raise CostModelError(f"resourceTypes.{unknown[0]}: not a resource type (allowed: {', '.join(RESOURCE_TYPES)})")
+        raise CostModelError(f"resourceTypes.{unknown[0]}: not a resource type (allowed: "
+                             f"{', '.join(COST_MODEL_TYPES)})")
     workloads = {}
-    for kind in RESOURCE_TYPES:
+    for kind in COST_MODEL_TYPES:
         entry = _entry(per_type.get(kind, {}), f"resourceTypes.{kind}", base)
         workloads[kind] = Workload(kind, int(entry["count"]), entry["sizeGb"], entry["dailyChangeRate"])
     return workloads

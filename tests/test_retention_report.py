@@ -104,7 +104,7 @@ def test_the_profile_minimum_meets_the_profile():
 
 def test_cost_model_defaults_and_overrides():
     workloads = parse_cost_model({"default": {"sizeGb": 50}, "resourceTypes": {"EBS": {"count": 40}}})
-    assert set(workloads) == set(RESOURCE_TYPES)
+    assert set(workloads) == {*RESOURCE_TYPES, "S3"}  # S3: the replicated buckets, for the solution types
     assert (workloads["EBS"].count, workloads["EBS"].size_gb, workloads["EBS"].daily_change_rate) == (40, 50, 0.02)
     assert (workloads["RDS"].count, workloads["RDS"].size_gb) == (1, 50)
 
@@ -115,7 +115,7 @@ def test_the_readme_cost_model_example_loads():
 
 
 @pytest.mark.parametrize(("document", "message"), [
-    ({"resourceTypes": {"S3": {}}}, "resourceTypes.S3: not a resource type"),
+    ({"resourceTypes": {"FSx": {}}}, "resourceTypes.FSx: not a resource type (allowed: EBS, EC2"),
     ({"resourceTypes": {"EBS": {"sizeGB": 1}}}, "resourceTypes.EBS.sizeGB: unknown key"),
     ({"default": {"dailyChangeRate": 2}}, "default.dailyChangeRate: 2 is not allowed (allowed: a number from 0 to 1)"),
     ({"resourceTypes": {"EFS": {"count": -1}}}, "resourceTypes.EFS.count: -1 is not allowed"),
