@@ -3,7 +3,7 @@
 import pulumi
 
 from components.audit_framework import AuditFramework, evidence_controls
-from components.audit_reports import AuditReports, report_settings
+from components.audit_reports import AuditReports, report_settings, reports_service_role
 from components.backup_policy_documents import policy_documents
 from components.baseline_template import baseline_template_body
 from components.config import load_stack_config, running_program_config
@@ -40,12 +40,14 @@ replicated = {
     for item in config.replication
 }
 
+reports_role = reports_service_role(reports)
 framework_arns: dict[str, pulumi.Output[str]] = {}
 if audit_controls and config.evidence and config.evidence.profile:
-    framework_arns = AuditFramework(config.evidence.profile, audit_controls, context).framework_arns
+    framework_arns = AuditFramework(config.evidence.profile, audit_controls, context, reports_role).framework_arns
     pulumi.export("auditFrameworkArns", framework_arns)
 if reports is not None:
-    pulumi.export("auditReportBuckets", AuditReports(reports, config, framework_arns, context).bucket_names)
+    pulumi.export("auditReportBuckets",
+                  AuditReports(reports, config, framework_arns, reports_role, context).bucket_names)
 if config.evidence is not None and config.evidence.restore_testing is not None and plans:
     # Restores with the first plan's service role (it has AWSBackupServiceRolePolicyForRestores).
     RestoreTesting(config.evidence.restore_testing, config, list(vaults.values()),

@@ -23,7 +23,7 @@ def framework_name(name_prefix: str, what: str) -> str:
     """`<prefix>_<what>` in the characters AWS takes for a framework or report plan name (FRAMEWORK_NAME_FORM),
     starting with a letter."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", f"{name_prefix}_{what}")
-    name = name if name[:1].isalpha() else f"framework_{name}"
+    name = name if name[:1].isalpha() else f"aws_backups_{name}"
     assert re.fullmatch(facts.FRAMEWORK_NAME_FORM, name[:256])
     return name[:256]
 
@@ -51,7 +51,7 @@ def evidence_controls(config: StackConfig) -> dict[str, Framework]:
         return {region: framework_controls(profile, StackFacts(
             break_glass_arns=config.break_glass_arns(), copy_regions=config.copy_regions(region),
             copy_accounts=config.destination_accounts(), max_restore_minutes=evidence.max_restore_time_minutes,
-            continuous_retention_days=config.continuous_retention_days(), selection_tag=config.selection_tag()))
+            continuous_retention_days=config.continuous_retention_days(region), selection_tag=config.selection_tag()))
             for region in config.plan_regions()}
     except ControlError as error:
         raise config_error([Problem(error.key, evidence.profile, str(error))]) from error
@@ -61,7 +61,7 @@ class AuditFramework(pulumi.ComponentResource):
     """`frameworks`: the controls of each region's framework (evidence_controls)."""
 
     def __init__(self, profile: str, frameworks: dict[str, Framework], context: StackContext,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 after: list[pulumi.Resource], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("aws-backups:backup:AuditFramework", "evidence", None, opts)
         self.framework_arns: dict[str, pulumi.Output[str]] = {}
         for region, controls in frameworks.items():
@@ -76,7 +76,8 @@ class AuditFramework(pulumi.ComponentResource):
                            "scope": {"tags": control.scope_tags} if control.scope_tags else None}
                           for control in controls.controls],
                 tags={**context.tags, "compliance-profile": profile},
-                opts=child_options(self),
+                # After the reports role the stack creates: AWS Backup would create it with the framework first.
+                opts=child_options(self, depends_on=after),
             )
             self.framework_arns[region] = framework.arn
         self.register_outputs({"frameworkArns": self.framework_arns})

@@ -48,22 +48,32 @@ def report_settings(config: StackConfig) -> ReportSettings | None:
                           reports.create_service_linked_role)
 
 
+def reports_service_role(settings: ReportSettings | None) -> list[pulumi.Resource]:
+    """AWSServiceRoleForBackupReports, when the stack creates it: first, as AWS Backup creates it itself with the
+    first framework or report plan (which would then make ours fail: the frameworks wait for it too). Kept when the
+    stack lets it go: other frameworks and report plans of the account use it."""
+    if settings is None or not settings.create_role:
+        return []
+    return [aws.iam.ServiceLinkedRole(
+        "backup-reports-role",
+        aws_service_name=evidence_facts.REPORTS_SERVICE,
+        description="AWS Backup Audit Manager delivers the stack's audit reports",
+        opts=pulumi.ResourceOptions(retain_on_delete=True),
+    )]
+
+
 class AuditReports(pulumi.ComponentResource):
-    """`framework_arns`: the stack's framework of each plan region, which the compliance reports report on."""
+    """`framework_arns`: the stack's framework of each plan region, which the compliance reports report on;
+    `role`: reports_service_role's (the key and bucket policies naming the role wait for it)."""
 
     def __init__(self, settings: ReportSettings, config: StackConfig, framework_arns: dict[str, pulumi.Input[str]],
-                 context: StackContext, opts: pulumi.ResourceOptions | None = None) -> None:
+                 role: list[pulumi.Resource], context: StackContext,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("aws-backups:backup:AuditReports", "audit-reports", None, opts)
         self._settings, self._context = settings, context
         # Built from known parts, so the policies naming it are readable at preview; they wait for the role.
         self._role_arn = context.arn("iam", "", evidence_facts.REPORTS_ROLE_PATH)
-        self._role: list[pulumi.Resource] = [aws.iam.ServiceLinkedRole(
-            "backup-reports-role",
-            aws_service_name=evidence_facts.REPORTS_SERVICE,
-            description="AWS Backup Audit Manager delivers the stack's audit reports",
-            # Other report plans of the account may use it: it stays when the stack lets it go.
-            opts=child_options(self, retain_on_delete=True),
-        )] if settings.create_role else []
+        self._role = role
         self.bucket_names: dict[str, str] = {}
         for region in config.plan_regions():
             bucket = self._bucket(config.report_bucket_name(region), region)
@@ -100,13 +110,16 @@ class AuditReports(pulumi.ComponentResource):
                 opts=self._options(depends_on=[versioning]),
             )
         if settings.retention_days is not None:
-            # Reports and their old versions go when the profile no longer asks for them.
+            # A report expires when the profile no longer asks for it; a version that stops being current (expired,
+            # or deleted early) is kept that long again, then goes; the delete markers left behind go too.
             aws.s3.BucketLifecycleConfiguration(
                 f"{logical}-lifecycle",
                 bucket=bucket.bucket,
                 rules=[{"id": "keep-for-profile-retention", "status": "Enabled", "filter": {"prefix": ""},
                         "expiration": {"days": settings.retention_days},
-                        "noncurrent_version_expiration": {"noncurrent_days": settings.retention_days}}],
+                        "noncurrent_version_expiration": {"noncurrent_days": settings.retention_days}},
+                       {"id": "remove-expired-delete-markers", "status": "Enabled", "filter": {"prefix": ""},
+                        "expiration": {"expired_object_delete_marker": True}}],
                 region=region,
                 # Kept with the bucket (it keeps expiring as before), not protected: the retention may be edited.
                 opts=child_options(self, retain_on_delete=context.production, depends_on=[versioning]),

@@ -59,8 +59,12 @@ def _kept(bucket: str, resources: list[RecordedResource]) -> str:
             retention = (r.properties.get("rule") or {}).get("defaultRetention") or {}
             said.append(f"Object Lock {retention.get('mode')} {_days(retention)}")
         elif r.type == BUCKET_LIFECYCLE:
-            said += [f"expired after {rule['expiration']['days']:g} days" for rule in r.properties.get("rules") or []
-                     if (rule.get("expiration") or {}).get("days")]
+            for rule in r.properties.get("rules") or []:
+                expiry = (rule.get("expiration") or {}).get("days")
+                later = (rule.get("noncurrentVersionExpiration") or {}).get("noncurrentDays")
+                if expiry:
+                    said.append(f"expired after {expiry:g} days" + (f", old versions {later:g} days after" if later
+                                                                    else ""))
     return ", ".join(said) or "kept until deleted"
 
 

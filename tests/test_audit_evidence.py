@@ -168,3 +168,19 @@ def test_evidence_on_a_stack_without_plans_is_refused():
     with pytest.raises(ConfigError) as refused:
         load_stack_config(config, "backup")
     assert "aws-backups:evidence" in str(refused.value) and "needs a plan of this stack" in str(refused.value)
+
+
+def test_continuous_backups_exempt_the_recovery_point_control_only_in_their_own_region():
+    """A plan in another region with no continuous rule gets the control there (the gate judges it per region)."""
+    config = copy.deepcopy(stack_file_config(ROOT / "Pulumi.prod.yaml"))
+    daily = {"name": "central", "vault": "dr", "region": "eu-central-1", "rules": [{"preset": "daily",
+                                                                                    "deleteAfterDays": 2190}],
+             "selections": [{"name": "tagged", "resourceTypes": ["EBS"],
+                             "conditions": {"stringEquals": {"backup": "standard"}}}]}
+    config["aws-backups:plans"] = [*config["aws-backups:plans"], daily]
+    from components.audit_framework import evidence_controls
+
+    frameworks = evidence_controls(load_stack_config(config, "prod"))
+    names = {region: {control.name for control in framework.controls} for region, framework in frameworks.items()}
+    assert "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" not in names["eu-west-1"]  # its pitr rule keeps 35 days
+    assert "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK" in names["eu-central-1"]

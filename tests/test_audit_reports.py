@@ -57,8 +57,9 @@ def test_the_bucket_is_locked_in_compliance_mode_for_the_profiles_retention_and_
     lock = on_bucket(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
     assert lock.inputs["rule"] == {"defaultRetention": {"mode": "COMPLIANCE", "days": 2190}}  # sec-17a-4
     assert lock.protect
-    [rule] = on_bucket(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    rule, markers = on_bucket(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
     assert rule["expiration"] == {"days": 2190} and rule["noncurrentVersionExpiration"] == {"noncurrentDays": 2190}
+    assert markers["expiration"] == {"expiredObjectDeleteMarker": True}
     assert on_bucket(prod, "aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"] == {
         "status": "Enabled"}
     [encryption] = on_bucket(prod, "aws:s3/bucketServerSideEncryptionConfiguration:"
@@ -81,10 +82,12 @@ def test_only_the_reports_role_writes_and_only_over_tls(prod):
             "Action": ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"], "Resource": "*"} in statements
 
 
-def test_the_policies_naming_the_reports_role_wait_for_it(prod):
+def test_the_policies_naming_the_reports_role_and_the_framework_wait_for_it(prod):
     role = one(prod, "aws:iam/serviceLinkedRole:ServiceLinkedRole")
     assert role.inputs["awsServiceName"] == "reports.backup.amazonaws.com" and role.retain_on_delete
     assert role.urn in on_bucket(prod, "aws:s3/bucketPolicy:BucketPolicy").dependencies
+    # AWS Backup creates the role with the first framework: created first, ours would then be refused.
+    assert role.urn in one(prod, "aws:backup/framework:Framework").dependencies
     keys = [k for k in of_type(prod, "aws:kms/key:Key") if "audit reports" in k.inputs["description"]]
     assert role.urn in one(keys, "aws:kms/key:Key").dependencies
 
@@ -101,7 +104,7 @@ def test_without_a_lock_the_reports_are_kept_by_versioning_and_lifecycle():
     assert not of_type(resources, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
     bucket = one([b for b in of_type(resources, BUCKET) if b.inputs["bucket"] == REPORTS_BUCKET], BUCKET)
     assert bucket.inputs["objectLockEnabled"] is False
-    [rule] = on_bucket(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    rule, _ = on_bucket(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
     assert rule["expiration"] == {"days": 400}
     [plan] = of_type(resources, REPORT_PLAN)
     assert plan.inputs["reportDeliveryChannel"]["formats"] == ["CSV", "JSON"]
@@ -132,6 +135,18 @@ def test_more_report_plans_than_aws_allows_are_refused_before_anything_is_regist
                                    for index, region in enumerate(regions)]
     message = _refused(config)
     assert "aws-backups:evidence.reports.templates" in message and "25 report plans" in message, message
+
+
+def test_a_retention_beyond_object_locks_100_years_is_refused_by_key():
+    message = _refused(prod_config(retentionDays=40000))
+    assert "aws-backups:evidence.reports.retentionDays" in message and "36500" in message, message
+
+
+def test_a_replicated_bucket_of_the_report_buckets_name_is_refused():
+    config = prod_config()
+    config["aws-backups:replication"][0]["name"] = "backup-reports-eu-west-1"
+    message = _refused(config)
+    assert "aws-backups:replication[0].name" in message and "report" in message, message
 
 
 def test_an_object_lock_without_a_retention_is_refused_by_key():

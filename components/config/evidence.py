@@ -75,7 +75,7 @@ class ReportsConfig(ConfigModel):
     formats: Annotated[list[ReportFormat], Field(min_length=1)] = ["CSV"]
     # How long reports are kept (S3 Object Lock default retention and lifecycle expiry). Unset: the profile's
     # minimum retention (aws-backup-plan-enforce-min-retention), else kept until deleted.
-    retention_days: Annotated[int, Field(ge=1)] | None = None
+    retention_days: Annotated[int, Field(ge=1, le=evidence_facts.MAX_OBJECT_LOCK_DAYS)] | None = None
     # S3 Object Lock mode. Unset: the mode of the profile's vault lock (aws-backup-vault-require-lock) when it
     # enforces one; NONE: versioning and lifecycle only. A bucket gets Object Lock only when it is created.
     object_lock: Literal["COMPLIANCE", "GOVERNANCE", "NONE"] | None = None

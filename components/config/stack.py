@@ -73,9 +73,9 @@ class StackConfig(ConfigModel):
         """Every account a rule copies recovery points to by ARN."""
         return sorted({copy.account for copy in self.copies() if copy.account})
 
-    def continuous_retention_days(self) -> int | None:
-        """The shortest retention of a continuous-backup rule, or None without one."""
-        kept = [rule.delete_after_days for plan in self.plans for rule in plan.rules
+    def continuous_retention_days(self, region: str) -> int | None:
+        """The shortest retention of a continuous-backup rule of the plans running in `region`, or None without one."""
+        kept = [rule.delete_after_days for plan in self.plans if self.plan_region(plan) == region for rule in plan.rules
                 if rule.continuous_backup and rule.delete_after_days is not None]
         return min(kept, default=None)
 
@@ -175,12 +175,21 @@ class StackConfig(ConfigModel):
 
     def _report_plan_problems(self) -> list[Problem]:
         reports = self.evidence.reports if self.evidence else None
-        count = len(reports.templates) * len(self.plan_regions()) if reports else 0
-        if count <= evidence_facts.MAX_REPORT_PLANS:
+        if reports is None:
             return []
-        return [Problem(("evidence", "reports", "templates"), reports.templates, f"makes {count} report plans (one "
-                        f"per template and plan region), more than AWS's {evidence_facts.MAX_REPORT_PLANS} per account "
-                        "(allowed: fewer templates or plan regions)")]
+        buckets = {self.report_bucket_name(region) for region in self.plan_regions()}
+        found = [Problem(("replication", index, "name"), item.name, f"makes a bucket named like the audit reports' "
+                         f"({name}) (allowed: another name)")
+                 for index, item in enumerate(self.replication)
+                 for name in (item.source_bucket_name(self.name_prefix), item.replica_bucket_name(self.name_prefix))
+                 if name in buckets]
+        count = len(reports.templates) * len(self.plan_regions())
+        if count > evidence_facts.MAX_REPORT_PLANS:
+            found.append(Problem(("evidence", "reports", "templates"), reports.templates, f"makes {count} report "
+                                 f"plans (one per template and plan region), more than AWS's "
+                                 f"{evidence_facts.MAX_REPORT_PLANS} per account (allowed: fewer templates or plan "
+                                 "regions)"))
+        return found
 
     def _partition_problems(self) -> list[Problem]:
         """A stack in a partition the resource-type table has no facts for (which types AWS Backup protects there,

@@ -206,6 +206,8 @@ def versioning_resources(stack: Stack, bucket: Resource) -> list[Resource]:
     return configuring(stack, BUCKET_VERSIONING, bucket)
 
 
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")  # SSE-KMS, single or dual layer
+
 # What encryption_algorithm reads: the separate resource's rules, else the legacy bucket's inline block.
 ENCRYPTION_READS = {
     BUCKET: ("bucket", "serverSideEncryptionConfiguration", "serverSideEncryptionConfiguration.rule",

@@ -52,7 +52,8 @@ REPORT_TEMPLATES = ("RESOURCE_COMPLIANCE_REPORT", "CONTROL_COMPLIANCE_REPORT", "
                     "RESTORE_JOB_REPORT")
 FRAMEWORK_REPORT_TEMPLATES = ("RESOURCE_COMPLIANCE_REPORT", "CONTROL_COMPLIANCE_REPORT")  # report on frameworks
 REPORT_FORMATS = ("CSV", "JSON")  # JSON only for a report of the current account and Region
-# "Number of report plans per account 20" (Developer Guide); Service Quotas scopes it per Region: the stricter here.
+# "Number of report plans per account 20" (Developer Guide; Service Quotas says per Region, adjustable): the config
+# counts them per account, the stricter reading.
 MAX_REPORT_PLANS = 20
 MAX_REPORT_PLAN_DESCRIPTION = 1_024  # ReportPlanDescription
 # The service-linked role Backup Audit Manager delivers reports with; a key or bucket policy naming it is refused
@@ -63,3 +64,5 @@ REPORTS_ROLE_PATH = f"role/aws-service-role/{REPORTS_SERVICE}/AWSServiceRoleForB
 # On the bucket's customer managed key: "kms:GenerateDataKey and kms:Decrypt at minimum" (API page); the console
 # page's snippet grants kms:Encrypt too.
 REPORTS_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt")
+# S3 Object Lock: "The maximum retention period is 100 years" (S3 User Guide, "Managing Object Lock").
+MAX_OBJECT_LOCK_DAYS = 36_500

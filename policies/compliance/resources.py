@@ -49,6 +49,8 @@ BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfigura
 ORG_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 ORG_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
 ORG_ACCOUNT = "aws:organizations/account:Account"
+BUCKET_OBJECT_LOCK_V6 = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+BUCKET_LIFECYCLE_V6 = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 BUCKET_ENCRYPTION_V6 = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 )
@@ -62,6 +64,8 @@ KIND_OF_TOKEN: dict[str, str] = {
     BUCKET_V6: BUCKET,
     BUCKET_VERSIONING_V6: BUCKET_VERSIONING,
     BUCKET_ENCRYPTION_V6: BUCKET_ENCRYPTION,
+    BUCKET_OBJECT_LOCK_V6: BUCKET_OBJECT_LOCK,
+    BUCKET_LIFECYCLE_V6: BUCKET_LIFECYCLE,
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from compliance.resources import (
     BUCKET,
+    BUCKET_OBJECT_LOCK_V6,
     BUCKET_V6,
     BUCKET_VERSIONING_V6,
     FRAMEWORK,
@@ -33,6 +34,7 @@ from policy_stack import (
     PREFIX,
     REGION,
     REMOVE,
+    TLS_ONLY_POLICY,
     UNKNOWN,
     Item,
     compliant,
@@ -871,8 +873,15 @@ CASES["aws-backup-evidence-require-report-plans"] = [
          config=SEC_17A_4_REPORTS),
     Case("reports expired after 30 days where the profile keeps 35", "fail",
          set_("reports-lifecycle", "rules[0].expiration.days", 30)),
-    Case("old versions expired after 7 days", "fail",
+    # noncurrentDays count from when a version stops being current: after the reports' own expiry here.
+    Case("old versions expired 7 days after the reports' 2,555", "pass",
          set_("reports-lifecycle", "rules[0].noncurrentVersionExpiration.noncurrentDays", 7)),
+    Case("a TLS deny that also needs a source address", "fail",
+         set_("reports-tls-only", "policy", TLS_ONLY_POLICY.replace(
+             '"Bool": {"aws:SecureTransport": "false"}',
+             '"Bool": {"aws:SecureTransport": "false"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}'))),
+    Case("the lock as a V2 resource (pulumi-aws's older token)", "pass",
+         edit("reports-object-lock", type=BUCKET_OBJECT_LOCK_V6), config=SEC_17A_4_REPORTS),
 ]
 
 CASES["aws-backup-evidence-require-restore-testing"] = [

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from compliance import evidence_facts
 from compliance.bucket_settings import (
     ENCRYPTION_READS,
+    KMS_ALGORITHMS,
     bucket_name,
     configuring,
     encryption_algorithm,
@@ -42,7 +43,6 @@ EVIDENCE = "aws-backups:evidence"
 POINT_RETENTION = "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"
 RETENTION_CONTROLS = ("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK", POINT_RETENTION)
 HOURS_PER = {"hours": 1, "days": 24}
-KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 LOCK_STRENGTH = {None: 0, "GOVERNANCE": 1, "COMPLIANCE": 2}
 
 
@@ -161,16 +161,20 @@ REQUIRE_FRAMEWORK = PolicySpec(
 
 
 # -- report plans and their bucket -------------------------------------------------------------------------------
+def _denies_plain_http(statement: dict) -> bool:
+    """A blanket Deny of every S3 action to everyone whenever aws:SecureTransport is false, and on nothing else."""
+    condition = statement.get("Condition")
+    return (statement.get("Effect") == "Deny" and applies_to_everyone(statement)
+            and not {"NotPrincipal", "NotAction", "NotResource"} & set(statement)
+            and bool({"s3:*", "*"} & set(as_list(statement.get("Action"))))
+            and isinstance(condition, dict) and list(condition) == ["Bool"]
+            and isinstance(condition["Bool"], dict) and list(condition["Bool"]) == ["aws:SecureTransport"]
+            and str(condition["Bool"]["aws:SecureTransport"]).lower() == "false")
+
+
 def _tls_only(stack: Stack, bucket: Resource) -> bool:
-    """A bucket policy denies every request over plain HTTP (aws:SecureTransport false)."""
-    for policy in configuring(stack, BUCKET_POLICY, bucket):
-        for statement in statements(policy.props.get("policy")):
-            condition = (statement.get("Condition") or {}).get("Bool") or {}
-            if (statement.get("Effect") == "Deny" and applies_to_everyone(statement)
-                    and {"s3:*", "*"} & set(as_list(statement.get("Action")))
-                    and str(condition.get("aws:SecureTransport")).lower() == "false"):
-                return True
-    return False
+    return any(_denies_plain_http(statement) for policy in configuring(stack, BUCKET_POLICY, bucket)
+               for statement in statements(policy.props.get("policy")))
 
 
 def _lock(stack: Stack, bucket: Resource) -> tuple[str | None, float | None]:
@@ -183,11 +187,16 @@ def _lock(stack: Stack, bucket: Resource) -> tuple[str | None, float | None]:
 
 
 def _shortest_expiry(stack: Stack, bucket: Resource) -> float | None:
-    """The fewest days after which the bucket's lifecycle deletes a report or an old version of one."""
-    found = [value for lifecycle in configuring(stack, BUCKET_LIFECYCLE, bucket)
-             for rule in lifecycle.props.items("rules") if rule.text("status") == "Enabled"
-             for value in (rule.child("expiration").days("days"),
-                           rule.child("noncurrentVersionExpiration").days("noncurrentDays")) if value is not None]
+    """The fewest days after which the bucket's lifecycle expires a report (an old version then goes
+    noncurrentDays after it stops being current, later still)."""
+    found = []
+    for lifecycle in configuring(stack, BUCKET_LIFECYCLE, bucket):
+        for rule in lifecycle.props.items("rules"):
+            expiration = rule.child("expiration")
+            if not expiration.known("days") and not lifecycle.depends_through("rules"):
+                continue  # unknown though nothing flowed in: the provider's, for a rule that sets none
+            if rule.text("status") == "Enabled" and (value := expiration.days("days")) is not None:
+                found.append(value)
     return min(found, default=None)
 
 
@@ -203,9 +212,10 @@ def _bucket_problems(stack: Stack, bucket: Resource, config: dict) -> Iterator[s
     minimum, wanted = config["minRetentionDays"], config["objectLockMode"]
     mode, held = _lock(stack, bucket)
     if LOCK_STRENGTH.get(mode, 0) < LOCK_STRENGTH[wanted]:
+        fix = (f"Set its defaultRetention mode to {wanted}" if mode else "Create the bucket with objectLockEnabled "
+               f"and give it a BucketObjectLockConfiguration with defaultRetention mode {wanted}")
         yield (f"has no S3 Object Lock in {wanted} mode ({mode or 'none'}), which the profile's vault lock asks of "
-               f"records. Create the bucket with objectLockEnabled and give it a BucketObjectLockConfiguration "
-               f"with defaultRetention mode {wanted}")
+               f"records. {fix}")
     elif wanted and minimum is not None and (held or 0) < minimum:
         yield (f"locks reports for {days(held)} days, the profile keeps records {days(minimum)}. Raise "
                f"defaultRetention days to {days(minimum)}")
@@ -233,8 +243,12 @@ def check_report_plans(stack: Stack, config: dict) -> Iterator[Violation]:
         if setting.text("reportTemplate") in evidence_facts.FRAMEWORK_REPORT_TEMPLATES and not names_frameworks:
             yield Violation(f"report plan '{plan.name}' reports compliance on no framework. Set its frameworkArns to "
                             f"the region's Framework {key}.", plan.urn)
-        name = plan.props.child("reportDeliveryChannel").text("s3BucketName")
-        bucket = next((b for b in stack.of_kind(BUCKET) if name and bucket_name(b) == name), None)
+        channel = plan.props.child("reportDeliveryChannel")
+        name = channel.text("s3BucketName") if channel.known("s3BucketName") else None
+        linked = stack.linked(plan, "reportDeliveryChannel", BUCKET)
+        bucket = linked[0] if linked else next((b for b in stack.of_kind(BUCKET) if name and bucket_name(b) == name),
+                                               None)
+        name = name or (bucket.name if bucket else "unknown at preview")
         if bucket is None:
             yield Violation(f"report plan '{plan.name}' delivers to bucket '{name}', which this stack does not hold: "
                             f"the gate cannot see that it is versioned, encrypted, TLS-only and keeps the reports. "

@@ -10,6 +10,7 @@ from compliance import facts
 from compliance.bucket_settings import (
     ENABLED,
     ENCRYPTION_READS,
+    KMS_ALGORITHMS,
     REPLICATION_RULE_READS,
     ReplicationRule,
     bucket_by_arn_or_name,
@@ -24,7 +25,6 @@ from compliance.resources import BUCKET, BUCKET_ENCRYPTION, BUCKET_REPLICATION, 
 from compliance.spec import AWS_LIMITS, FIGURES, PolicySpec, Violation, aws_limit, days
 
 R = "aws-backups:replication[]"  # the stack-config list S3 replication comes from
-KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 
 def check_replication_versioning(stack: Stack, _config: dict) -> Iterator[Violation]:
