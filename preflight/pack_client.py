@@ -103,9 +103,7 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
     return message
 
 
-def _provider_message(provider: ProviderRef | None) -> analyzer_pb2.AnalyzerProviderResource | None:
-    if provider is None:
-        return None
+def _provider_message(provider: ProviderRef) -> analyzer_pb2.AnalyzerProviderResource:
     return analyzer_pb2.AnalyzerProviderResource(
         type=provider.type, urn=provider.urn, name=provider.name, properties=_struct(provider.properties)
     )
@@ -157,6 +155,9 @@ class PolicyPackProcess:
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
+        # Every resource of a stack names one of a few providers: each is marshalled once (kept with its message, so
+        # its id is not reused while cached).
+        self._providers: dict[int, tuple[ProviderRef, analyzer_pb2.AnalyzerProviderResource]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def __enter__(self) -> PolicyPackProcess:
@@ -289,10 +290,17 @@ class PolicyPackProcess:
         )
         self._call("ConfigureStack", request)
 
+    def _provider(self, provider: ProviderRef | None) -> analyzer_pb2.AnalyzerProviderResource | None:
+        if provider is None:
+            return None
+        if id(provider) not in self._providers:
+            self._providers[id(provider)] = (provider, _provider_message(provider))
+        return self._providers[id(provider)][1]
+
     def analyze(self, resource: AnalyzedResource) -> Verdicts:
         request = analyzer_pb2.AnalyzeRequest(
             type=resource.type, properties=_struct(resource.properties), urn=resource.urn, name=resource.name,
-            options=_options(resource), provider=_provider_message(resource.provider),
+            options=_options(resource), provider=self._provider(resource.provider),
         )
         return _verdicts(self._call("Analyze", request), resource.urn)
 
@@ -302,7 +310,7 @@ class PolicyPackProcess:
                 analyzer_pb2.AnalyzerResource(
                     type=r.type, properties=_struct(r.properties if r.outputs is None else r.outputs), urn=r.urn,
                     name=r.name, options=_options(r),
-                    provider=_provider_message(r.provider), parent=r.parent, dependencies=r.dependencies,
+                    provider=self._provider(r.provider), parent=r.parent, dependencies=r.dependencies,
                     propertyDependencies={
                         key: analyzer_pb2.AnalyzerPropertyDependencies(urns=urns)
                         for key, urns in r.property_dependencies.items()

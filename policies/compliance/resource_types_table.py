@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -238,6 +238,7 @@ def _globs_intersect(a: str, b: str, a_excludes: str, b_excludes: str) -> bool:
     return meet(0, 0)
 
 
+@lru_cache(maxsize=4096)  # a stack's selections repeat a few patterns; every stack policy asks again
 def _selection_can_match_type(selection: str, type_glob: str) -> bool:
     return _globs_intersect(selection, type_glob, _SELECTION_STAR_EXCLUDES, _TYPE_STAR_EXCLUDES)
 

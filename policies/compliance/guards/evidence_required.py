@@ -47,20 +47,25 @@ LOCK_STRENGTH = {None: 0, "GOVERNANCE": 1, "COMPLIANCE": 2}
 
 
 def _plan_regions(stack: Stack) -> dict[str, list[PlanScope]]:
-    """The regions where the stack's plans back something up, with those plans."""
+    """The regions where the stack's plans back something up, with those plans by name (the engine's order of
+    registration varies from run to run: a verdict must not)."""
     found: dict[str, list[PlanScope]] = {}
-    for scope in plan_scopes(stack):
+    for scope in sorted(plan_scopes(stack), key=lambda scope: (scope.plan.name, scope.plan.urn)):
         if scope.region:
             found.setdefault(scope.region, []).append(scope)
-    return found
+    return dict(sorted(found.items()))
 
 
 def _in_region(stack: Stack, kind: str, region: str) -> list[Resource]:
     return [resource for resource in stack.of_kind(kind) if stack.region_of(resource) == region]
 
 
+NAMED_PLANS = 5  # a message names this many plans, then counts the others
+
+
 def _plan_names(scopes: list[PlanScope]) -> str:
-    return ", ".join(f"'{scope.plan.name}'" for scope in scopes)
+    names = ", ".join(f"'{scope.plan.name}'" for scope in scopes[:NAMED_PLANS])
+    return names + (f" and {len(scopes) - NAMED_PLANS} more" if len(scopes) > NAMED_PLANS else "")
 
 
 # -- the framework -----------------------------------------------------------------------------------------------
