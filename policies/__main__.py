@@ -2,12 +2,15 @@
 
 `PolicyPack(...)` starts the Analyzer server and never returns, so every policy lives in `compliance/`. The pack
 default is mandatory: with no `--policy-pack-config`, each policy runs at its own level, which is its level in
-the baseline profile.
+the baseline profile. Before it starts, the served pack's AnalyzeStack is made to build the stack's resources once
+for all stack policies (`compliance/shared_stack.py`; the SDK's own method under any SDK version but the pinned one).
 """
 
 from compliance.registry import policies
+from compliance.shared_stack import share_stack_resources
 from pulumi_policy import EnforcementLevel, PolicyPack
 
+share_stack_resources()
 PolicyPack(
     name="aws-backups-compliance",
     enforcement_level=EnforcementLevel.MANDATORY,
