@@ -19,7 +19,7 @@ from components.config.stack import StackConfig
 from components.stack_context import StackContext, child_options
 
 
-def framework_name(name_prefix: str, what: str) -> str:
+def audit_manager_name(name_prefix: str, what: str) -> str:
     """`<prefix>_<what>` in the characters AWS takes for a framework or report plan name (FRAMEWORK_NAME_FORM),
     starting with a letter."""
     name = re.sub(r"[^A-Za-z0-9_]", "_", f"{name_prefix}_{what}")
@@ -67,7 +67,7 @@ class AuditFramework(pulumi.ComponentResource):
         for region, controls in frameworks.items():
             framework = aws.backup.Framework(
                 f"evidence-{region}",
-                name=framework_name(context.name_prefix, profile),
+                name=audit_manager_name(context.name_prefix, profile),
                 region=region,
                 description=controls.description(profile),
                 controls=[{"name": control.name,

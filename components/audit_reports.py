@@ -12,12 +12,13 @@ import pulumi_aws as aws
 from compliance import evidence_facts
 from compliance.audit_controls import ReportRetention, report_retention
 
-from components.audit_framework import evidence_profile, framework_name
+from components.audit_framework import audit_manager_name, evidence_profile
 from components.bucket_parts import bucket_guards, bucket_key, versioned_and_encrypted
 from components.config.base import Problem
 from components.config.loader import config_error
 from components.config.stack import StackConfig
 from components.stack_context import StackContext, child_options, data_options
+from components.vault_documents import account_administers
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,7 @@ class AuditReports(pulumi.ComponentResource):
 
     def _key_policy(self) -> dict[str, object]:
         return {"Version": "2012-10-17", "Statement": [
-            {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": self._context.account_root_arn()},
-             "Action": "kms:*", "Resource": "*"},
+            account_administers(self._context.account_root_arn()),
             {"Sid": "BackupReportsEncrypt", "Effect": "Allow", "Principal": {"AWS": self._role_arn},
              "Action": list(evidence_facts.REPORTS_KEY_ACTIONS), "Resource": "*"},
         ]}
@@ -148,7 +148,7 @@ class AuditReports(pulumi.ComponentResource):
             on_framework = template in evidence_facts.FRAMEWORK_REPORT_TEMPLATES
             aws.backup.ReportPlan(
                 f"backup-reports-{region}-{template.lower().replace('_', '-')}",
-                name=framework_name(self._context.name_prefix, template.lower()),
+                name=audit_manager_name(self._context.name_prefix, template.lower()),
                 description=f"aws-backups: daily {template} of {region}",
                 region=region,
                 report_delivery_channel={"s3_bucket_name": bucket.bucket, "formats": self._settings.formats},

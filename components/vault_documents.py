@@ -66,19 +66,19 @@ class Place(Protocol):
         """An ARN of the vault's account and region."""
 
 
+def account_administers(root_arn: Any) -> dict[str, object]:
+    """The key-policy statement letting the key's account administer it (and its IAM policies grant its use)."""
+    return {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": root_arn}, "Action": "kms:*",
+            "Resource": "*"}
+
+
 def key_policy(place: Place, with_notifications: bool, receives_alarms: bool,
                copy_accounts: Sequence[str] = ()) -> dict[str, object]:
     """The vault key's policy: the account administers it, AWS Backup uses it for this account, the accounts its
     recovery points are copied to read it, and (with notifications) AWS Backup and CloudWatch publish to the topic
     it encrypts."""
     statements: list[dict[str, object]] = [
-        {
-            "Sid": "AccountAdministers",
-            "Effect": "Allow",
-            "Principal": {"AWS": place.account_root_arn()},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
+        account_administers(place.account_root_arn()),
         {
             "Sid": "AwsBackupUsesKeyForThisAccount",
             "Effect": "Allow",

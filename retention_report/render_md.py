@@ -4,44 +4,15 @@ behind the figures."""
 
 from __future__ import annotations
 
-import math
-
 from components.config.resource_types import RESOURCE_TYPES
 from retention_report.contents import RetentionReport, StrategyReport
-from retention_report.figures import CONTINUOUS_RPO_HOURS, DAYS_PER_MONTH
+from retention_report.figures import DAYS_PER_MONTH
 from retention_report.model import TypeSupport
+from retention_report.numbers import age, hours, points, usd
 from retention_report.pricing import PriceTable
 from retention_report.render_solutions import solutions_section
 from retention_report.restore_cost import RestoreTestingCost
 from retention_report.workloads import DEFAULT_COUNT, DEFAULT_DAILY_CHANGE, DEFAULT_SIZE_GB
-
-INF = "∞"
-
-
-def points(value: float) -> str:
-    return INF if math.isinf(value) else f"{value:.1f}".removesuffix(".0")
-
-
-def hours(value: float) -> str:
-    if math.isinf(value):
-        return "none"
-    if value <= CONTINUOUS_RPO_HOURS:
-        return "~5 min"
-    if value >= 48:
-        return f"{value / 24:g} d"
-    return f"{value:g} h"
-
-
-def age(days: float) -> str:
-    if math.isinf(days):
-        return "forever"
-    if days >= 365:
-        return f"{days / 365:.1f} y ({days:g} d)".replace(".0 y", " y")
-    return f"{days:g} d"
-
-
-def usd(value: float) -> str:
-    return INF if math.isinf(value) else f"{value:,.2f}"
 
 
 def _points_cell(report: StrategyReport) -> str:

@@ -17,8 +17,8 @@ from matplotlib.patches import Patch
 from retention_report.contents import RetentionReport, StrategyReport
 from retention_report.figures import Tranche, tranches
 from retention_report.model import AS_WRITTEN
+from retention_report.numbers import age, points
 from retention_report.profile import MAX_RETENTION, MIN_RETENTION
-from retention_report.render_md import age, points
 
 WARM, COLD, COPY_WARM, COPY_COLD = "#e4572e", "#4a7bb7", "#f3a712", "#8fb8de"
 YOUNGEST_DAYS = 0.5  # where bars start on the log axis (a recovery point just made)

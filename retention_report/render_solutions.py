@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from retention_report.numbers import usd
 from retention_report.solution_costs import __doc__ as COSTS_DOC
 from retention_report.solutions import Option, SolutionComparison, TypeComparison
 
@@ -21,10 +22,6 @@ def _cell(option: Option, key: str) -> str:
     return "✓" if verdict.met else f"✗ ({LEVEL[verdict.requirement.level]})"
 
 
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
 def _type_lines(comparison: SolutionComparison, compared: TypeComparison) -> list[str]:
     w = compared.workload
     keys = [r.key for r in comparison.requirements]
@@ -34,10 +31,10 @@ def _type_lines(comparison: SolutionComparison, compared: TypeComparison) -> lis
     best = compared.recommended
     for option in compared.options:
         name = f"**{option.name}**" if option is best else option.name
-        lines.append(f"| {name} | " + " | ".join(_cell(option, k) for k in keys) + f" | {_money(option.monthly_usd)} |")
+        lines.append(f"| {name} | " + " | ".join(_cell(option, k) for k in keys) + f" | {usd(option.monthly_usd)} |")
     lines.append("")
     if best is not None:
-        lines.append(f"Recommendation: **{best.name}**, {_money(best.monthly_usd)} $/month: the cheapest option "
+        lines.append(f"Recommendation: **{best.name}**, {usd(best.monthly_usd)} $/month: the cheapest option "
                      f"that meets every mandatory requirement.")
     else:
         lines.append("Recommendation: none of these meets every mandatory requirement of the profile.")

@@ -12,7 +12,7 @@ matplotlib.use("Agg")  # files only, as render_png
 from matplotlib import pyplot as plt
 from matplotlib.patches import Patch
 
-from retention_report.render_md import usd
+from retention_report.numbers import usd
 from retention_report.solutions import SolutionComparison
 
 MEETS, FAILS = "#3a9d5d", "#b8b8b8"
