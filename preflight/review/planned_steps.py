@@ -84,7 +84,7 @@ def _step(kind: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | Non
 
 
 def _managed(resources: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """The resources a provider manages (custom, not providers), by URN, in registration order."""
+    """The resources a provider manages (custom, not providers), by URN."""
     return {r["urn"]: r for r in resources if r.get("custom", True) and not r["type"].startswith("pulumi:")}
 
 
@@ -128,4 +128,6 @@ def planned_steps(base: Iterable[Mapping[str, Any]], head: Iterable[Mapping[str,
             elif changed:
                 steps.append(_step("update", old, new, sorted(changed)))
     steps += [_step("delete", before[urn], None) for urn in deleted if urn not in renames.values()]
-    return sorted(steps, key=lambda step: KINDS.index(step.kind))
+    # By kind, then URN: the program's registration order varies from run to run (outputs resolve in any order),
+    # and a pull-request comment must not reorder itself on every push.
+    return sorted(steps, key=lambda step: (KINDS.index(step.kind), step.urn))
