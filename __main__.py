@@ -25,9 +25,10 @@ audit_controls = evidence_controls(config)
 reports = report_settings(config)
 context = StackContext.lookup(config.name_prefix, config.production, config.aws_region, config.tags)
 
+alarm_vaults, copy_accounts = config.alarm_vaults(), config.copy_accounts_by_vault()
 vaults = {
-    vault.name: BackupVault(vault, context, receives_alarms=vault.name in config.alarm_vaults(),
-                            copy_accounts=config.copy_accounts(vault.name))
+    vault.name: BackupVault(vault, context, receives_alarms=vault.name in alarm_vaults,
+                            copy_accounts=copy_accounts.get(vault.name, []))
     for vault in config.vaults
 }
 plans = {plan.name: BackupPlan(plan, vaults, context) for plan in config.plans}

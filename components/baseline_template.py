@@ -125,8 +125,9 @@ def baseline_template(organization: OrganizationConfig, baseline: BaselineConfig
                       tags: dict[str, str]) -> dict[str, Any]:
     """The StackSet's template, as a document (`baseline_template_body` gives it as the StackSet's JSON)."""
     resources: dict[str, Any] = {"BackupRole": _backup_role(organization.backup_role_name, tags)}
+    copy_accounts = organization.copy_accounts_by_vault()
     for vault in baseline.vaults:
-        resources.update(vault_resources(vault, tags, organization.copy_accounts(vault.name)))
+        resources.update(vault_resources(vault, tags, copy_accounts.get(vault.name, [])))
     return {
         "AWSTemplateFormatVersion": TEMPLATE_FORMAT_VERSION,
         "Description": "aws-backups member-account baseline: the backup vaults and role that the organization's "

@@ -26,7 +26,9 @@ from unittest import mock
 import pulumi
 from google.protobuf import empty_pb2
 from pulumi.runtime import config as runtime_config
+from pulumi.runtime import known_types
 from pulumi.runtime import resource as runtime_resource
+from pulumi.runtime import rpc as runtime_rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime import stack as runtime_stack
 from pulumi.runtime.mocks import MockEngine, MockSettings
@@ -146,6 +148,26 @@ def _no_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace()
 
 
+def _contains_unknowns(value: object) -> bool:
+    """The SDK's `rpc.contains_unknowns`, without its garbage: the SDK's version defines a recursive closure on every
+    call (the function and its cell refer to each other), a reference cycle only the cyclic collector frees. Called
+    for every output value, those cycles were 1.25 of the 1.65 million objects collected at 5,000 resources and most
+    of the collection time. Same contract: whether an unknown is reachable through dicts and lists."""
+    pending, seen = [value], set()
+    while pending:
+        item = pending.pop()
+        if known_types.is_unknown(item):
+            return True
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 # Cyclic garbage collection while the program runs: a generation-0 pass every GC_THRESHOLD_0 new objects,
 # instead of Python's 700.
 GC_THRESHOLD_0 = 100_000
@@ -169,6 +191,7 @@ def _fast_sdk() -> Iterator[None]:
     with contextlib.ExitStack() as patches:
         patches.enter_context(mock.patch.object(runtime_stack, "wait_for_rpcs", _wait_for_rpcs_linear))
         patches.enter_context(mock.patch.object(runtime_resource, "_get_stack_trace", _no_stack_trace))
+        patches.enter_context(mock.patch.object(runtime_rpc, "contains_unknowns", _contains_unknowns))
         patches.enter_context(_fewer_gc_passes())
         yield
 

@@ -2,12 +2,16 @@
 
 from pathlib import Path
 
+import pulumi
 import pytest
 from compliance.facts import UNKNOWN_STRING as UNKNOWN
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pulumi.runtime import rpc as sdk_rpc
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
 from preflight.mocks import ACCOUNT_ID, PreflightMocks
-from preflight.program import ProgramError, run_program
+from preflight.program import ProgramError, _contains_unknowns, run_program
 from preflight.recorder import RESOURCE_SIG, SIG_KEY, _as_analyzer_sees_it
 from preflight.stack_files import read_stack
 
@@ -215,3 +219,25 @@ def test_unsimulated_invokes_are_noted():
     mocks = PreflightMocks(preview=True, region="eu-west-1")
     assert mocks.call(MockCallArgs("aws:ec2/getVpc:getVpc", {}, "")) == ({}, [])
     assert mocks.unsimulated_invokes == {"aws:ec2/getVpc:getVpc"}
+
+
+_NESTED = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.just(pulumi.UNKNOWN)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NESTED)
+def test_preflights_contains_unknowns_answers_as_the_sdks(value):
+    """The garbage-free `contains_unknowns` preflight runs programs with (preflight/program.py) gives the SDK's
+    answer for any nesting of dicts, lists, scalars and the SDK's unknown, also when one value appears twice."""
+    shared = [value, {"again": value}]
+    assert _contains_unknowns(value) == sdk_rpc.contains_unknowns(value)
+    assert _contains_unknowns(shared) == sdk_rpc.contains_unknowns(shared)
+
+
+def test_contains_unknowns_finds_an_unknown_deep_inside():
+    assert _contains_unknowns({"a": [1, {"b": [None, pulumi.UNKNOWN]}]})
+    assert not _contains_unknowns({"a": [1, {"b": [None, "x"]}]})

@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from preflight.stack_files import SECRET_PLACEHOLDER, StackFileError, read_stack
+from bench.synthetic import stack_yaml
+from preflight.stack_files import FAST_LOADER, SECRET_PLACEHOLDER, StackFileError, read_stack
 
 FIXTURE = Path(__file__).parent / "fixtures" / "program"
 
@@ -109,3 +111,20 @@ def test_project_without_a_program(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
     with pytest.raises(StackFileError, match=r"__main__\.py does not exist"):
         read_stack(tmp_path, "dev")
+
+
+STACK_FILES = sorted({*Path(__file__).parents[1].glob("Pulumi*.yaml"),
+                      *(Path(__file__).parent / "stacks").glob("*.yaml")})
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=[p.name for p in STACK_FILES])
+def test_the_fast_yaml_loader_reads_every_stack_file_as_the_pure_python_one(path):
+    """Stack files are read with libyaml's loader and errors reported by PyYAML's own (preflight/stack_files.py): on
+    the repository's stack files and the bench's synthetic one both give the same document."""
+    text = path.read_text()
+    assert yaml.load(text, Loader=FAST_LOADER) == yaml.safe_load(text)
+
+
+def test_the_fast_yaml_loader_reads_the_bench_stack_as_the_pure_python_one():
+    text = stack_yaml(500)
+    assert yaml.load(text, Loader=FAST_LOADER) == yaml.safe_load(text)

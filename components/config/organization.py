@@ -14,7 +14,7 @@ from compliance import facts
 from pydantic import Field
 
 from components.config.base import ConfigModel, Problem, Region, checked, duplicate_names, within
-from components.config.plan import PlanConfig, RuleConfig, copy_accounts
+from components.config.plan import PlanConfig, RuleConfig, copy_accounts_by_vault
 from components.config.vault import VaultConfig
 
 UTC_ZONES = ("Etc/UTC", "UTC")
@@ -123,9 +123,9 @@ class OrganizationConfig(ConfigModel):
             found += self._baseline_vault_problems(self.baseline)
         return found
 
-    def copy_accounts(self, vault: str) -> list[str]:
-        """The accounts the plans copy member vault `vault`'s recovery points to (e.g. the backup account)."""
-        return copy_accounts(list(self.plans), vault)
+    def copy_accounts_by_vault(self) -> dict[str, list[str]]:
+        """Vault name -> the accounts the plans copy its recovery points to (its key policy admits them)."""
+        return copy_accounts_by_vault(list(self.plans))
 
     def _baseline_vault_problems(self, baseline: BaselineConfig) -> list[Problem]:
         """Every vault a plan names is a baseline vault, whose lock admits the plan's retention."""

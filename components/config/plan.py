@@ -191,11 +191,6 @@ class PlanConfig(ConfigModel):
     def rule_vault(self, rule: RuleConfig) -> str | None:
         return rule.vault or self.vault
 
-    def copy_accounts(self, vault: str) -> set[str]:
-        """The accounts of the vault ARNs this plan copies to from `vault`: they must read that vault's key."""
-        return {copy.account for rule in self.rules if self.rule_vault(rule) == vault
-                for copy in rule.copy_to if copy.account}
-
 
     def problems(self) -> list[Problem]:
         found = []
@@ -212,6 +207,14 @@ class PlanConfig(ConfigModel):
         return found
 
 
-def copy_accounts(plans: list[PlanConfig], vault: str) -> list[str]:
-    """The accounts the plans copy `vault`'s recovery points to (the vault's key policy admits them)."""
-    return sorted({account for plan in plans for account in plan.copy_accounts(vault)})
+def copy_accounts_by_vault(plans: list[PlanConfig]) -> dict[str, list[str]]:
+    """Vault name -> the accounts the plans copy its recovery points to, from the vault ARNs of their copy actions
+    (the vault's key policy admits them). One pass over the plans: asked per vault, the scan was quadratic."""
+    found: dict[str, set[str]] = {}
+    for plan in plans:
+        for rule in plan.rules:
+            accounts = {copy.account for copy in rule.copy_to if copy.account}
+            vault = plan.rule_vault(rule)
+            if accounts and vault is not None:
+                found.setdefault(vault, set()).update(accounts)
+    return {vault: sorted(accounts) for vault, accounts in found.items()}

@@ -11,7 +11,7 @@ from pydantic import Field
 from components.config.base import ConfigModel, Problem, Region, TagMap, checked, duplicate_names, physical_name, within
 from components.config.evidence import EvidenceConfig
 from components.config.organization import OrganizationConfig
-from components.config.plan import CopyToConfig, PlanConfig, RuleConfig, copy_accounts
+from components.config.plan import CopyToConfig, PlanConfig, RuleConfig, copy_accounts_by_vault
 from components.config.regions import new_region_problem
 from components.config.replication import ReplicationConfig
 from components.config.type_rules import TABLE, FullManagementTypeName, OptInServiceName, types_reached
@@ -50,9 +50,9 @@ class StackConfig(ConfigModel):
     def vault(self, name: str) -> VaultConfig | None:
         return next((vault for vault in self.vaults if vault.name == name), None)
 
-    def copy_accounts(self, vault: str) -> list[str]:
-        """The accounts this stack's plans copy `vault`'s recovery points to (its key policy admits them)."""
-        return copy_accounts(list(self.plans), vault)
+    def copy_accounts_by_vault(self) -> dict[str, list[str]]:
+        """Vault name -> the accounts this stack's plans copy its recovery points to (its key policy admits them)."""
+        return copy_accounts_by_vault(list(self.plans))
 
     def plan_regions(self) -> list[str]:
         """Every region where a plan of this stack runs, in config order."""
