@@ -138,10 +138,10 @@ def stack_resources(config: StackConfig) -> dict[str, Any]:
     one), by logical ID."""
     prefix = config.name_prefix
     resources: dict[str, Any] = {}
+    copy_accounts = config.copy_accounts_by_vault()
     for vault in config.vaults:
-        copy_accounts = sorted(set().union(*(plan.copy_accounts(vault.name) for plan in config.plans)))
         named = vault.model_copy(update={"name": physical_name(prefix, vault.name)})
-        resources.update(vault_resources(named, config.tags, copy_accounts))
+        resources.update(vault_resources(named, config.tags, copy_accounts.get(vault.name, [])))
     for plan in config.plans:
         resources.update(_plan_resources(plan, prefix, config.tags))
     return resources

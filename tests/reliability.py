@@ -19,7 +19,8 @@ TESTS = ["test_fuzz_config.py", "test_fuzz_policies.py", "test_gate_holds.py", "
 
 def main() -> int:
     os.chdir(ROOT)
-    status = pytest.main(["-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning",
+    # In this process (-n0), where the counters are: not in xdist workers (pyproject.toml runs the suite on every CPU).
+    status = pytest.main(["-q", "-n0", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning",
                           *(f"tests/{name}" for name in TESTS)])
     print("\nReliability figures (this run):")
     for figure, value in sorted(fuzzing.COUNTS.items()):

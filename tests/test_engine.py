@@ -8,9 +8,8 @@ Not skipped without the CLI: `make test` builds it first (`make engine`), and a 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from compliance.registry import SPECS
 from engine_cli import ROOT, Project, Verdict, engine_missing
 
 from preflight.analysis import StartingPack, analyze, start_pack
+from preflight.cli import main as preflight_main
 from preflight.program import ProgramRun, run_program
 from preflight.stack_files import StackSettings, read_stack
 
@@ -61,21 +61,28 @@ def preflight():
 
 
 def preflight_refusal(stack_file: Path) -> str:
-    """The line preflight prints for a stack file the program refuses (exit 2)."""
-    result = subprocess.run([sys.executable, "-m", "preflight", "--stack", "test", "--config-file", str(stack_file)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 2, result.stdout + result.stderr
-    [line] = [line.strip() for line in result.stderr.splitlines()
+    """The line preflight prints for a stack file the program refuses (exit 2): its command's own `main`, in this
+    process (tests/test_preflight_cli.py runs the command as a process)."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = preflight_main(["--cwd", str(ROOT), "--stack", "test", "--config-file", str(stack_file)])
+    assert code == 2, stderr.getvalue()
+    [line] = [line.strip() for line in stderr.getvalue().splitlines()
               if line.strip().startswith(("- aws-backups:", "- aws:region:"))]
     return line
 
 
-@pytest.fixture(scope="module")
-def projects(tmp_path_factory):
+def _projects(tmp_path_factory) -> dict[str, Project]:
+    """dev and prod, each a fresh project with its stack initialised."""
     if missing := engine_missing():
         pytest.fail(missing)
     return {stack: Project(tmp_path_factory.mktemp(stack), stack, ROOT / f"Pulumi.{stack}.yaml")
-            for stack in {stack for stack, _ in CASES}}
+            for stack in sorted({stack for stack, _ in CASES})}
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    return _projects(tmp_path_factory)
 
 
 @pytest.mark.parametrize(("stack", "profile"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
@@ -93,26 +100,31 @@ def test_a_first_preview_gives_the_verdicts_of_preflight(projects, preflight, st
     assert result.returncode == (1 if blocked else 0), result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@pytest.fixture(scope="module")
-def deployed(projects):
-    """Each stack after `pulumi up` against the model provider (its policies at baseline: an update the gate
-    allows)."""
-    for project in projects.values():
-        result, _ = project.with_policies("up", "dev", "--yes")
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return projects
-
-
 # After up: each stack under its own profile and under baseline (the first preview covers every profile).
 AFTER_UP = [("dev", "dev"), ("dev", "baseline"), ("prod", "sec-17a-4"), ("prod", "baseline")]
 
 
-@pytest.mark.parametrize(("stack", "profile"), AFTER_UP, ids=[f"{s}-{p}" for s, p in AFTER_UP])
-def test_the_next_preview_after_up_gives_the_verdicts_of_preflight_up(deployed, preflight, stack, profile):
+def test_a_deployed_stack_under_the_engine(tmp_path_factory, preflight):
+    """dev and prod after `pulumi up` against the model provider (policies at baseline: an update the gate allows),
+    then, in this order: the next previews give preflight --up's verdicts; in production the engine refuses a lock
+    edit and a vault rename; `pulumi config set --path` values reach the program as the README says (this edits dev,
+    so it comes last). One test, so one deployment (two `up`s) serves them whichever xdist worker runs it."""
+    deployed = _projects(tmp_path_factory)
+    for project in deployed.values():
+        result, _ = project.with_policies("up", "dev", "--yes")
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for stack, profile in AFTER_UP:
+        _next_preview_gives_the_verdicts_of_preflight_up(deployed[stack], preflight, stack, profile)
+    _in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(deployed["prod"])
+    _config_set_path_types_reach_the_program_as_the_readme_says(deployed["dev"])
+
+
+def _next_preview_gives_the_verdicts_of_preflight_up(project: Project, preflight: Preflight, stack: str,
+                                                    profile: str) -> None:
     """The engine's AnalyzeStack now gets the state the provider read back; preflight --up models the same."""
-    _, engine = deployed[stack].with_policies("preview", profile)
-    assert engine == preflight.verdicts(stack, profile, up=True)
-    assert engine == preflight.verdicts(stack, profile), "after up, no verdict appears or disappears"
+    _, engine = project.with_policies("preview", profile)
+    assert engine == preflight.verdicts(stack, profile, up=True), (stack, profile)
+    assert engine == preflight.verdicts(stack, profile), f"{stack}, {profile}: after up, a verdict appeared or went"
 
 
 @pytest.mark.parametrize("name", sorted(STACK_FILES))
@@ -164,8 +176,7 @@ def test_a_lock_edit_is_deleted_before_it_is_replaced(prod_unprotected):
                                         ("create-replacement", LOCK, "primary")]
 
 
-def test_in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(deployed):
-    prod = deployed["prod"]
+def _in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(prod: Project) -> None:
     original = (prod.dir / "Pulumi.prod.yaml").read_text()
     for change, resource in ((_longer_lock, f"{LOCK}::primary"),
                              (lambda config: config.update({"aws-backups:namePrefix": "renamed"}),
@@ -179,10 +190,9 @@ def test_in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(deploye
         assert "as it is currently marked for protection" in result.stdout
 
 
-def test_config_set_path_types_reach_the_program_as_the_readme_says(deployed):
+def _config_set_path_types_reach_the_program_as_the_readme_says(dev: Project) -> None:
     """`pulumi config set --path` stores digits as a number and true as a boolean: tags take them as the text typed;
     an account id that lost its leading zero is refused, naming the key and the fix."""
-    dev = deployed["dev"]
     dev.run("config", "set", "--path", "aws-backups:tags.costCentre", "1234")
     dev.run("config", "set", "--path", "aws-backups:tags.backup:reviewed", "true")
     stored = yaml.safe_load((dev.dir / "Pulumi.dev.yaml").read_text())["config"]["aws-backups:tags"]

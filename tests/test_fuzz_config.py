@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fuzzing import count, fuzz
 from generated_configs import Drawn, broken, invalid_configs, junked, valid_configs
 from hypothesis import given
@@ -56,9 +57,10 @@ def _lines_about(error: ConfigError, path: str) -> list[str]:
     return [line for line in error.problems if re.match(re.escape(path) + r"([.\[][^:]*)?: ", line)]
 
 
-@fuzz(700)
+@pytest.mark.parametrize("half", [1, 2])  # 700 examples in two tests, which xdist runs side by side
+@fuzz(350)
 @given(valid_configs(), st.data())
-def test_a_config_and_two_broken_copies(drawn, data):
+def test_a_config_and_two_broken_copies(half, drawn, data):
     """Three configs an example (drawing a config costs ~10 times loading it): a valid one, which loads and builds;
     a copy with one deliberate mistake, refused with a message about the broken key; a copy with junk anywhere,
     which is refused with key-path messages, or loads and builds."""
