@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+import jsonschema
 import pytest
-from compliance.policy_config import PolicyConfigError
+from compliance.policy_config import PolicyConfigError, _validate
 
 from preflight.analysis import analyze, config_for_pack, read_pack_manifest, start_pack
 from preflight.pack_client import PackError, PolicyPackProcess
@@ -101,3 +102,29 @@ def test_a_pack_interpreter_that_cannot_run_is_a_pack_error():
     process = PolicyPackProcess(PACK, project="fixture", stack="good", python="/nonexistent/python")
     with pytest.raises(PackError, match="cannot start the policy pack"):
         process.start()
+
+
+_SCHEMA = {"type": "object", "properties": {"minDays": {"type": "number", "minimum": 1},
+                                            "modes": {"type": "array", "items": {"enum": ["a", "b"]}}}}
+
+
+@pytest.mark.parametrize("instance", [{"minDays": 0}, {"minDays": "x"}, {"modes": ["a", "c"]},
+                                      {"minDays": 0, "modes": [1]}, {"minDays": 5, "modes": ["b"]}])
+def test_the_cached_validator_raises_what_jsonschema_validate_raises(instance):
+    """compliance.policy_config checks each schema once (a cached validator), and reports as `jsonschema.validate`."""
+    expected = None
+    try:
+        jsonschema.validate(instance, _SCHEMA)
+    except jsonschema.ValidationError as error:
+        expected = (error.message, list(error.absolute_path))
+    try:
+        _validate(instance, _SCHEMA)
+        got = None
+    except jsonschema.ValidationError as error:
+        got = (error.message, list(error.absolute_path))
+    assert got == expected
+
+
+def test_the_cached_validator_still_refuses_an_invalid_schema():
+    with pytest.raises(jsonschema.SchemaError):
+        _validate({}, {"type": "no-such-type"})
