@@ -11,6 +11,20 @@ import pytest
 from pulumi_mocks import ROOT, Recorded, run_program, stack_file_config
 
 STACKS = ROOT / "tests" / "stacks"
+# The tests that run longest (the real engine's previews, the config fuzzing), run first: the suite runs on every
+# CPU (pytest-xdist), and started last they left one worker busy for minutes after the other had finished.
+LONGEST_FIRST = ("test_a_deployed_stack_under_the_engine", "test_a_config_and_two_broken_copies", "test_engine.py")
+
+
+def _longest_first(item: pytest.Item) -> int:
+    for rank, name in enumerate(LONGEST_FIRST):
+        if item.name.split("[")[0] == name or item.path.name == name:
+            return rank
+    return len(LONGEST_FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: each module keeps its own order
 
 
 @pytest.fixture(scope="session")

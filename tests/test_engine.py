@@ -72,17 +72,12 @@ def preflight_refusal(stack_file: Path) -> str:
     return line
 
 
-def _projects(tmp_path_factory) -> dict[str, Project]:
-    """dev and prod, each a fresh project with its stack initialised."""
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
     if missing := engine_missing():
         pytest.fail(missing)
     return {stack: Project(tmp_path_factory.mktemp(stack), stack, ROOT / f"Pulumi.{stack}.yaml")
             for stack in sorted({stack for stack, _ in CASES})}
-
-
-@pytest.fixture(scope="module")
-def projects(tmp_path_factory):
-    return _projects(tmp_path_factory)
 
 
 @pytest.mark.parametrize(("stack", "profile"), CASES, ids=[f"{s}-{p}" for s, p in CASES])
@@ -104,19 +99,23 @@ def test_a_first_preview_gives_the_verdicts_of_preflight(projects, preflight, st
 AFTER_UP = [("dev", "dev"), ("dev", "baseline"), ("prod", "sec-17a-4"), ("prod", "baseline")]
 
 
-def test_a_deployed_stack_under_the_engine(tmp_path_factory, preflight):
-    """dev and prod after `pulumi up` against the model provider (policies at baseline: an update the gate allows),
-    then, in this order: the next previews give preflight --up's verdicts; in production the engine refuses a lock
-    edit and a vault rename; `pulumi config set --path` values reach the program as the README says (this edits dev,
-    so it comes last). One test, so one deployment (two `up`s) serves them whichever xdist worker runs it."""
-    deployed = _projects(tmp_path_factory)
-    for project in deployed.values():
-        result, _ = project.with_policies("up", "dev", "--yes")
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    for stack, profile in AFTER_UP:
-        _next_preview_gives_the_verdicts_of_preflight_up(deployed[stack], preflight, stack, profile)
-    _in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(deployed["prod"])
-    _config_set_path_types_reach_the_program_as_the_readme_says(deployed["dev"])
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_a_deployed_stack_under_the_engine(tmp_path, preflight, stack):
+    """The stack after `pulumi up` against the model provider (policies at baseline: an update the gate allows), then:
+    the next previews give preflight --up's verdicts; for prod, the engine refuses a lock edit and a vault rename in
+    production; for dev, `pulumi config set --path` values reach the program as the README says (it edits the stack,
+    so it comes last). One test per stack, so its one deployment serves them whichever xdist worker runs it."""
+    if missing := engine_missing():
+        pytest.fail(missing)
+    project = Project(tmp_path, stack, ROOT / f"Pulumi.{stack}.yaml")
+    result, _ = project.with_policies("up", "dev", "--yes")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for profile in [profile for deployed, profile in AFTER_UP if deployed == stack]:
+        _next_preview_gives_the_verdicts_of_preflight_up(project, preflight, stack, profile)
+    if stack == "prod":
+        _in_production_the_engine_refuses_a_lock_edit_and_a_vault_rename(project)
+    else:
+        _config_set_path_types_reach_the_program_as_the_readme_says(project)
 
 
 def _next_preview_gives_the_verdicts_of_preflight_up(project: Project, preflight: Preflight, stack: str,

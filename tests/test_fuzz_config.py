@@ -57,10 +57,10 @@ def _lines_about(error: ConfigError, path: str) -> list[str]:
     return [line for line in error.problems if re.match(re.escape(path) + r"([.\[][^:]*)?: ", line)]
 
 
-@pytest.mark.parametrize("half", [1, 2])  # 700 examples in two tests, which xdist runs side by side
-@fuzz(350)
+@pytest.mark.parametrize("part", [1, 2, 3, 4])  # 700 examples in four tests, which xdist spreads over its workers
+@fuzz(175)
 @given(valid_configs(), st.data())
-def test_a_config_and_two_broken_copies(half, drawn, data):
+def test_a_config_and_two_broken_copies(part, drawn, data):
     """Three configs an example (drawing a config costs ~10 times loading it): a valid one, which loads and builds;
     a copy with one deliberate mistake, refused with a message about the broken key; a copy with junk anywhere,
     which is refused with key-path messages, or loads and builds."""
