@@ -22,6 +22,9 @@ gc.set_threshold(*GC_THRESHOLDS)
 from preflight.cli import main  # noqa: E402  (after the thresholds: the imports allocate too)
 
 code = main()
-sys.stdout.flush()
-sys.stderr.flush()
+try:
+    sys.stdout.flush()
+    sys.stderr.flush()
+except BrokenPipeError:  # the reader left early (`| head`): the exit status still says the verdict
+    pass
 os._exit(code)

@@ -128,3 +128,12 @@ def test_the_fast_yaml_loader_reads_every_stack_file_as_the_pure_python_one(path
 def test_the_fast_yaml_loader_reads_the_bench_stack_as_the_pure_python_one():
     text = stack_yaml(500)
     assert yaml.load(text, Loader=FAST_LOADER) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize("text", ["config:\n  aws:region:\tus-east-1\n", "config:\n  a: b\t\n",
+                                  "config:\n  a: [b,\tc]\n", "config:\n  a: 1\t# note\n"])
+def test_a_stack_file_with_a_tab_where_pyyaml_refuses_one_is_refused(tmp_path, text):
+    """libyaml accepts these tabs and PyYAML does not: such a file is read by PyYAML's loader, so it is refused
+    whichever loader is faster."""
+    with pytest.raises(StackFileError, match="is not valid YAML"):
+        read_stack(_project(tmp_path, text), "dev")

@@ -71,8 +71,10 @@ _configured = threading.local()  # per gRPC worker thread: the servicer and envi
 
 def _configure_runtime_settings(self: Any) -> None:
     """The SDK's `_configure_runtime_settings`, once per worker thread while its environment stays the same: the SDK
-    parses the PULUMI_CONFIG JSON again for every request (1 of the 1.8 s of CPU 5,000 Analyze calls took). The
-    runtime settings and config it sets live in the thread's context, which nothing else in the pack changes."""
+    parses the PULUMI_CONFIG JSON again for every request (1 of the 1.8 s of CPU 5,000 Analyze calls took). What it
+    sets outlives the call although grpc runs each call in a fresh context: pulumi 3.272's `set_config` writes into
+    the config ContextVar's shared default dict, and its settings property makes the first value set the process's
+    default. The pack's own policies read neither (`spec.stack_default_region` reads PULUMI_CONFIG itself)."""
     key = (self, tuple(os.environ.get(name) for name in RUNTIME_ENVIRONMENT))
     if getattr(_configured, "key", None) != key:
         self._configure_runtime_settings()
