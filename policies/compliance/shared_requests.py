@@ -85,12 +85,19 @@ def _properties(message: Any) -> Any:
     return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(message)))
 
 
-def _run(policy: Any, args: Any, report_violation: Any) -> None:
-    result = policy.validate(args, report_violation)
-    if isawaitable(result):
-        loop = asyncio.new_event_loop()
-        loop.run_until_complete(asyncio.Task(result, loop=loop))
-        loop.close()
+def _run(self: Any, policy: Any, args: Any, report_violation: Any, response: Any) -> None:
+    """One policy's validate, as both SDK methods run it: an awaitable on its own loop, an unknown value as the
+    advisory "can't run" diagnostic, not applicable into the response."""
+    try:
+        result = policy.validate(args, report_violation)
+        if isawaitable(result):
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(asyncio.Task(result, loop=loop))
+            loop.close()
+    except UnknownValueError as e:
+        response.diagnostics.append(_cannot_run(self, policy, e))
+    except sdk._NotApplicableError as e:
+        response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
 
 
 def _cannot_run(self: Any, policy: Any, error: UnknownValueError) -> Any:
@@ -135,12 +142,7 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
         props, opts, provider = built
         args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider,
                                           self._get_policy_config(policy.name), getattr(self, PRIVATE + "stack_tags"))
-        try:
-            _run(policy, args, report_violation)
-        except UnknownValueError as e:
-            response.diagnostics.append(_cannot_run(self, policy, e))
-        except sdk._NotApplicableError as e:
-            response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
+        _run(self, policy, args, report_violation, response)
     return response
 
 
@@ -180,10 +182,5 @@ def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
             resources = stack_resources(request, self)
         args = sdk.StackValidationArgs(list(resources), self._get_policy_config(policy.name),
                                        getattr(self, PRIVATE + "stack_tags"))
-        try:
-            _run(policy, args, report_violation)
-        except UnknownValueError as e:
-            response.diagnostics.append(_cannot_run(self, policy, e))
-        except sdk._NotApplicableError as e:
-            response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
+        _run(self, policy, args, report_violation, response)
     return response
