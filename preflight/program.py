@@ -35,6 +35,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.sync_await import _sync_await
 
+from preflight.loop_turns import registering_while_built
 from preflight.mocks import PreflightMocks
 from preflight.pack_client import ProviderRef
 from preflight.recorder import RecordedResource, RecordingMonitor, default_provider
@@ -243,8 +244,8 @@ def run_under_mocks(
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(initializer=give_thread_a_loop))
     try:
         _configure_runtime(settings, monitor, preview)
-        with _fast_sdk():
-            _sync_await(runtime_stack.run_in_stack(program))
+        with _fast_sdk(), registering_while_built(program) as program_in_turns:
+            _sync_await(runtime_stack.run_in_stack(program_in_turns))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         for thread_loop in thread_loops:

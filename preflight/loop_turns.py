@@ -1,0 +1,89 @@
+"""Let the SDK's event loop register resources while the program's body is still building them.
+
+Under the Python SDK a program's body runs in one step of one task: every resource it constructs schedules its
+registration, and none runs before the body returns. So the SDK holds every resource's pending registration at once
+(its task, an `Output` and four futures for each output property: about 65 KB a resource at 5,000, 423 MB of peak
+memory). Registered, a resource keeps its resolved outputs; its task and callbacks are gone. Every
+`RESOURCES_PER_TURN` resources the body constructs, preflight turns the loop as the SDK's own `_sync_await` does
+during a synchronous invoke: it runs the callbacks that are ready, and the registrations move on (and preflight's
+analysis of them with them).
+
+A turn never waits (it stops when nothing is ready, so it cannot block on a registration the body has not
+caused yet), and it only runs in the body's own step, never inside a callback. The registrations and their inputs
+are the same; only when they happen changes, as it does in any program that calls an invoke.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+from unittest import mock
+
+import pulumi.resource
+
+# Measured at 5,000 resources, program alone, peak memory / CPU: every 50 resources 175 MB / 7.8 s, 100: 178 MB /
+# 7.9 s, 200: 186 MB / 7.9 s, 500: 211 MB / 6.9 s; without turns 392 MB / 10.3 s.
+RESOURCES_PER_TURN = 100
+# A turn ends when nothing is ready (after 7 to 66 iterations of the loop at 5,000 resources, each running what is
+# ready and picking up finished monitor calls); the bound only stops callbacks that keep rescheduling themselves.
+ITERATIONS_PER_TURN = 200
+
+
+class _Turns:
+    def __init__(self) -> None:
+        self.body_task: asyncio.Task | None = None
+        self.constructed = 0
+        # The enclosing iteration of the loop (the one running the body's step) still pops as many callbacks as
+        # were ready when it started; at most as many as were ready at the first turn. The SDK's `_sync_await` pads
+        # the ready queue back to its length on entry, which grows turn after turn (the padding counts again);
+        # this one pads to that first length only.
+        self.outer_pops: int | None = None
+
+    def after_construction(self) -> None:
+        if self.body_task is None:
+            return
+        loop = self.body_task.get_loop()
+        if asyncio.current_task(loop) is not self.body_task:  # a callback's resource, not the body's
+            return
+        self.constructed += 1
+        if self.constructed % RESOURCES_PER_TURN == 0:
+            self._turn(loop)
+
+    def _turn(self, loop: asyncio.AbstractEventLoop) -> None:
+        ready = loop._ready  # type: ignore[attr-defined]  # the SDK's _sync_await reads it too
+        if self.outer_pops is None:
+            self.outer_pops = len(ready)
+        asyncio.tasks._leave_task(loop, self.body_task)
+        try:
+            for _ in range(ITERATIONS_PER_TURN):
+                if not ready:
+                    break
+                loop._run_once()  # type: ignore[attr-defined]
+        finally:
+            asyncio.tasks._enter_task(loop, self.body_task)
+            while len(ready) < self.outer_pops:
+                padding = asyncio.Handle(lambda: None, [], loop)
+                padding.cancel()
+                ready.append(padding)
+
+
+@contextlib.contextmanager
+def registering_while_built(program: Callable[[], object]) -> Iterator[Callable[[], object]]:
+    """`program` wrapped so that, while it runs, the loop registers its resources in turns."""
+    turns = _Turns()
+    construct = pulumi.resource.register_resource
+
+    def register_resource(*args: object, **kwargs: object) -> None:
+        construct(*args, **kwargs)
+        turns.after_construction()
+
+    def program_in_turns() -> object:
+        turns.body_task = asyncio.current_task()
+        try:
+            return program()
+        finally:
+            turns.body_task = None
+
+    with mock.patch.object(pulumi.resource, "register_resource", register_resource):
+        yield program_in_turns
