@@ -1,6 +1,11 @@
 """What the installed pulumi_aws SDK says about a resource type: its class, its input and output property names
 (engine camelCase), and whether a nested output path exists. The engine model falls back on these for a type
 without provider facts, and the facts' test checks every path it names against them.
+
+The input and output names of the provider facts' types are also recorded in data/aws_sdk_names.json (`python -m
+preflight.aws_sdk` writes it): reading them means importing pulumi_aws's modules, 0.5 s of CPU for a stack's types,
+which the model provider paid at the start of every engine test. The record is read only while the installed
+pulumi_aws is the version it was written from, and a test holds it equal to what that SDK says.
 """
 
 from __future__ import annotations
@@ -8,13 +13,17 @@ from __future__ import annotations
 import collections.abc
 import functools
 import importlib
+import importlib.metadata
+import json
 import sys
 import typing
+from pathlib import Path
 from typing import Any
 
 from pulumi._types import _py_properties
 
 PACKAGE = "pulumi_aws"
+NAMES_FILE = Path(__file__).parent / "data" / "aws_sdk_names.json"
 
 
 @functools.cache
@@ -46,17 +55,45 @@ def _properties(cls: type) -> dict[str, Any]:
     return {name: prop.fget.__annotations__.get("return") for _, name, prop in _py_properties(cls)}
 
 
-@functools.cache
-def input_names(type_token: str) -> frozenset[str]:
+def sdk_input_names(type_token: str) -> frozenset[str]:
     args = _args_class(type_token)
     return frozenset(_properties(args)) if args else frozenset()
 
 
-@functools.cache
-def output_names(type_token: str) -> frozenset[str]:
+def sdk_output_names(type_token: str) -> frozenset[str]:
     """The resource's output properties, without `id` and `urn` (never among a resource's properties)."""
     cls = resource_class(type_token)
     return frozenset(_properties(cls)) - {"id", "urn"} if cls else frozenset()
+
+
+def installed_version() -> str:
+    return importlib.metadata.version(PACKAGE)
+
+
+@functools.cache
+def _recorded() -> dict[str, dict[str, list[str]]]:
+    """type -> {"inputs": [...], "outputs": [...]}, when written from the installed pulumi_aws; else nothing."""
+    document = json.loads(NAMES_FILE.read_text())
+    return document["types"] if document["pulumiAws"] == installed_version() else {}
+
+
+@functools.cache
+def input_names(type_token: str) -> frozenset[str]:
+    recorded = _recorded().get(type_token)
+    return frozenset(recorded["inputs"]) if recorded else sdk_input_names(type_token)
+
+
+@functools.cache
+def output_names(type_token: str) -> frozenset[str]:
+    recorded = _recorded().get(type_token)
+    return frozenset(recorded["outputs"]) if recorded else sdk_output_names(type_token)
+
+
+def names_record(type_tokens: collections.abc.Iterable[str]) -> dict[str, Any]:
+    """What data/aws_sdk_names.json holds for these types, read from the installed SDK."""
+    return {"pulumiAws": installed_version(),
+            "types": {token: {"inputs": sorted(sdk_input_names(token)), "outputs": sorted(sdk_output_names(token))}
+                      for token in sorted(type_tokens)}}
 
 
 def _nested_type(annotation: Any, module_name: str) -> type | None:
@@ -105,3 +142,9 @@ def output_path_problem(type_token: str, path: str) -> str | None:
         cls = _nested_type(annotation, cls.__module__)
         walked = f"{walked}.{part}" if walked else part
     return None
+
+
+if __name__ == "__main__":  # python -m preflight.aws_sdk: record the names of the provider facts' types
+    from preflight.engine_model import load_facts
+
+    NAMES_FILE.write_text(json.dumps(names_record(load_facts().types), indent=1) + "\n")

@@ -14,7 +14,8 @@ from compliance.facts import UNKNOWN_STRING as UNKNOWN
 from conftest import STACKS
 from pulumi_mocks import ROOT
 
-from preflight.aws_sdk import output_path_problem
+from preflight import aws_sdk
+from preflight.aws_sdk import NAMES_FILE, names_record, output_path_problem
 from preflight.engine_model import FACTS_FILE, EngineModel, load_facts
 
 DOCUMENT = json.loads(FACTS_FILE.read_text())
@@ -34,6 +35,33 @@ def test_every_type_the_program_creates_has_facts(stack_resources, path):
 @pytest.mark.parametrize(("token", "path"), NAMED, ids=[f"{t} {p}" for t, p in NAMED])
 def test_every_named_attribute_exists_on_the_installed_type(token, path):
     assert output_path_problem(token, path) is None
+
+
+def test_the_recorded_sdk_names_are_what_the_installed_sdk_says():
+    assert json.loads(NAMES_FILE.read_text()) == names_record(TYPES), "run `python -m preflight.aws_sdk`"
+
+
+@pytest.fixture
+def fresh_names(monkeypatch):
+    for cached in (aws_sdk._recorded, aws_sdk.input_names, aws_sdk.output_names):
+        cached.cache_clear()
+    yield monkeypatch
+    for cached in (aws_sdk._recorded, aws_sdk.input_names, aws_sdk.output_names):
+        cached.cache_clear()
+
+
+def test_the_names_of_a_recorded_type_come_without_importing_the_sdk(fresh_names):
+    fresh_names.setattr(aws_sdk, "resource_class", lambda token: pytest.fail(f"imported the SDK for {token}"))
+    assert aws_sdk.input_names("aws:backup/vaultPolicy:VaultPolicy") == {"backupVaultName", "policy", "region"}
+    assert "tagsAll" in aws_sdk.output_names("aws:backup/vault:Vault")
+
+
+def test_another_installed_sdk_version_is_asked_itself(fresh_names):
+    asked = []
+    fresh_names.setattr(aws_sdk, "installed_version", lambda: "0.0.0")
+    fresh_names.setattr(aws_sdk, "sdk_input_names", lambda token: asked.append(token) or frozenset({"asked"}))
+    assert aws_sdk.input_names("aws:backup/vault:Vault") == frozenset({"asked"})
+    assert asked == ["aws:backup/vault:Vault"]
 
 
 @pytest.mark.parametrize("token", sorted(TYPES))
