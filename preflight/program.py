@@ -8,7 +8,6 @@ fresh SDK state, so it can run again for another stack.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import gc
 import json
@@ -225,6 +224,22 @@ def new_monitor(settings: StackSettings, *, preview: bool, shape: str = "engine"
     return RecordingMonitor(mocks, providers, shape=shape)
 
 
+def _run_inline(loop: asyncio.AbstractEventLoop, executor: object, func: Callable[..., object], *args: object
+                ) -> asyncio.Future:
+    """The loop's `run_in_executor`, for the program's run: the SDK sends each monitor call (register a resource,
+    invoke) to a thread pool, since a real monitor is a gRPC server elsewhere. The mock monitor answers at once, in
+    this process, so the pool's threads only cost hand-offs: a dev program ran in 0.072 s with them, 0.047 s
+    without. The call runs here and its answer is a finished future, as a pool's would be once done."""
+    if executor is not None:  # a program's own executor is its own business
+        return asyncio.BaseEventLoop.run_in_executor(loop, executor, func, *args)  # type: ignore[arg-type]
+    future = loop.create_future()
+    try:
+        future.set_result(func(*args))
+    except Exception as error:  # the caller awaits it, as it would a pool's
+        future.set_exception(error)
+    return future
+
+
 def run_under_mocks(
     program: Callable[[], object], settings: StackSettings, monitor: RecordingMonitor, *, preview: bool
 ) -> None:
@@ -233,23 +248,12 @@ def run_under_mocks(
     `monitor.recorded`. Program tests run functions this way; `run_program` runs a project's `__main__.py`."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    # The SDK's mock monitor needs an event loop in each executor thread and would make its own, never closed
-    # (a traceback at interpreter exit); these are closed below.
-    thread_loops: list[asyncio.AbstractEventLoop] = []
-
-    def give_thread_a_loop() -> None:
-        thread_loops.append(asyncio.new_event_loop())
-        asyncio.set_event_loop(thread_loops[-1])
-
-    loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(initializer=give_thread_a_loop))
+    loop.run_in_executor = _run_inline.__get__(loop)  # type: ignore[method-assign]
     try:
         _configure_runtime(settings, monitor, preview)
         with _fast_sdk(), registering_while_built(program) as program_in_turns:
             _sync_await(runtime_stack.run_in_stack(program_in_turns))
     finally:
-        loop.run_until_complete(loop.shutdown_default_executor())
-        for thread_loop in thread_loops:
-            thread_loop.close()
         loop.close()
         # None rather than the caller's previous loop: asking for that one would create a loop that nobody
         # closes (noise at interpreter exit). Callers that need a loop afterwards set their own.

@@ -6,7 +6,6 @@ property dependencies, provider and resource options; for custom resources the p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +77,8 @@ class RecordingMonitor(MockMonitor):
     `mocks` check each resource's inputs first, as the provider's Check does (their engine model), then create
     it (they answer the program with the outputs the engine would give it). `default_providers` maps a package
     name (`aws`) to the provider its resources get when they name none. `on_record`, if given, gets each resource
-    as it registers (from the SDK's threads), as the engine hands each registration to the analyzers. `shape` is
-    what the pack is sent (SHAPES).
+    as it registers, as the engine hands each registration to the analyzers (in the program's thread:
+    `program.run_under_mocks` runs the SDK's monitor calls inline). `shape` is what the pack is sent (SHAPES).
     """
 
     def __init__(self, mocks: PreflightMocks, default_providers: dict[str, ProviderRef],
@@ -90,7 +89,6 @@ class RecordingMonitor(MockMonitor):
         self.shape = shape
         self.recorded: list[RecordedResource] = []
         self._by_urn: dict[str, RecordedResource] = {}
-        self._lock = threading.Lock()  # the SDK registers resources from a thread pool
 
     def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> resource_pb2.RegisterResourceResponse:
         if request.type == STACK_TYPE:
@@ -130,9 +128,8 @@ class RecordingMonitor(MockMonitor):
             custom=request.custom,
             program_inputs=program_inputs,
         )
-        with self._lock:
-            self.recorded.append(resource)
-            self._by_urn[resource.urn] = resource
+        self.recorded.append(resource)
+        self._by_urn[resource.urn] = resource
         if self.on_record is not None:
             self.on_record(resource)
 
@@ -141,8 +138,7 @@ class RecordingMonitor(MockMonitor):
             return None
         if request.provider:
             urn = request.provider.rsplit("::", 1)[0]  # a provider reference is `<urn>::<id>`
-            with self._lock:
-                explicit = self._by_urn.get(urn)
+            explicit = self._by_urn.get(urn)
             if explicit is not None:
                 return ProviderRef(type=explicit.type, urn=urn, name=explicit.name, properties=explicit.properties)
         return self.default_providers.get(request.type.split(":", 1)[0])
