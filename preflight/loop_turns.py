@@ -22,11 +22,11 @@ from unittest import mock
 
 import pulumi.resource
 
-# Measured at 5,000 resources, program alone, peak memory / CPU: every 50 resources 175 MB / 7.8 s, 100: 178 MB /
-# 7.9 s, 200: 186 MB / 7.9 s, 500: 211 MB / 6.9 s; without turns 392 MB / 10.3 s.
+# Measured at 5,000 resources, program alone, peak memory / CPU: every 50 resources 170 MB / 6.6 s, 100: 172 MB /
+# 6.8 s, 200: 177 MB / 7.6 s, 500: 184 MB / 8.0 s; without turns 384 MB / 7.2 s.
 RESOURCES_PER_TURN = 100
-# A turn ends when nothing is ready (after 7 to 66 iterations of the loop at 5,000 resources, each running what is
-# ready and picking up finished monitor calls); the bound only stops callbacks that keep rescheduling themselves.
+# A turn ends when nothing is ready (after 32 to 83 iterations of the loop at 5,000 resources); the bound only
+# stops callbacks that keep rescheduling themselves.
 ITERATIONS_PER_TURN = 200
 
 
