@@ -9,14 +9,19 @@ during a synchronous invoke: it runs the callbacks that are ready, and the regis
 analysis of them with them).
 
 A turn never waits (it stops when nothing is ready, so it cannot block on a registration the body has not
-caused yet), and it only runs in the body's own step, never inside a callback. The registrations and their inputs
-are the same; only when they happen changes, as it does in any program that calls an invoke.
+caused yet), and it only runs in the body's own step, never inside a callback. It runs as a construction starts
+(before `Resource.__init__`), when no resource is half built: inside one, the resource is already its parent's child
+but a component has no `_remote` yet, which another resource's `depends_on` on that parent reads. The program's time
+limit (SIGALRM, `program.py`) waits for the end of a turn: raised in a callback, the loop would log and swallow it.
+The registrations and their inputs are the same; only when they happen changes, as it does in any program that calls
+an invoke.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Iterator
 from unittest import mock
 
@@ -40,20 +45,21 @@ class _Turns:
         # this one pads to that first length only.
         self.outer_pops: int | None = None
 
-    def after_construction(self) -> None:
+    def before_construction(self) -> None:
         if self.body_task is None:
             return
         loop = self.body_task.get_loop()
         if asyncio.current_task(loop) is not self.body_task:  # a callback's resource, not the body's
             return
-        self.constructed += 1
-        if self.constructed % RESOURCES_PER_TURN == 0:
+        if self.constructed and self.constructed % RESOURCES_PER_TURN == 0:
             self._turn(loop)
+        self.constructed += 1
 
     def _turn(self, loop: asyncio.AbstractEventLoop) -> None:
         ready = loop._ready  # type: ignore[attr-defined]  # the SDK's _sync_await reads it too
         if self.outer_pops is None:
             self.outer_pops = len(ready)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         asyncio.tasks._leave_task(loop, self.body_task)
         try:
             for _ in range(ITERATIONS_PER_TURN):
@@ -66,17 +72,18 @@ class _Turns:
                 padding = asyncio.Handle(lambda: None, [], loop)
                 padding.cancel()
                 ready.append(padding)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a time limit that expired meanwhile is raised here
 
 
 @contextlib.contextmanager
 def registering_while_built(program: Callable[[], object]) -> Iterator[Callable[[], object]]:
     """`program` wrapped so that, while it runs, the loop registers its resources in turns."""
     turns = _Turns()
-    construct = pulumi.resource.register_resource
+    construct = pulumi.resource.Resource.__init__
 
-    def register_resource(*args: object, **kwargs: object) -> None:
-        construct(*args, **kwargs)
-        turns.after_construction()
+    def construct_after_a_turn(self: pulumi.Resource, *args: object, **kwargs: object) -> None:
+        turns.before_construction()
+        construct(self, *args, **kwargs)
 
     def program_in_turns() -> object:
         turns.body_task = asyncio.current_task()
@@ -85,5 +92,5 @@ def registering_while_built(program: Callable[[], object]) -> Iterator[Callable[
         finally:
             turns.body_task = None
 
-    with mock.patch.object(pulumi.resource, "register_resource", register_resource):
+    with mock.patch.object(pulumi.resource.Resource, "__init__", construct_after_a_turn):
         yield program_in_turns

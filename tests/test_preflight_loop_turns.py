@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
 from preflight import loop_turns
+from preflight import program as program_module
 from preflight.loop_turns import RESOURCES_PER_TURN
 from preflight.program import new_monitor, run_under_mocks
 from preflight.recorder import STACK_TYPE
@@ -45,7 +48,7 @@ def test_resources_register_while_the_body_still_builds_them():
 
     run_under_mocks(program, settings, monitor, preview=True)
 
-    assert registered_during_the_body[0] >= 4 * RESOURCES_PER_TURN
+    assert registered_during_the_body[0] >= 3 * RESOURCES_PER_TURN
     assert len([r for r in monitor.recorded if r.type == THING]) == 5 * RESOURCES_PER_TURN
 
 
@@ -85,6 +88,36 @@ def test_turns_leave_the_loop_whole_around_callbacks_and_synchronous_invokes(mon
     assert turns["deepest"] == 1
     # the body's own constructions turn the loop (450: four turns); the apply's run in a callback and do not
     assert turns["count"] == 4
+
+
+def test_no_turn_runs_while_a_resource_is_half_built():
+    """A child is its parent's child before its own construction ends, and a component gets `_remote` only after
+    `Resource.__init__`: a turn inside a construction would register `depends_on=[parent]` against that half-built
+    child (AttributeError). The hundredth construction here is such a child."""
+    def program():
+        parent = pulumi.ComponentResource(THING, "parent")
+        pulumi.ComponentResource(THING, "after-parent", opts=pulumi.ResourceOptions(depends_on=[parent]))
+        for i in range(RESOURCES_PER_TURN - 2 + 5):
+            pulumi.ComponentResource(THING, f"child{i}", opts=pulumi.ResourceOptions(parent=parent))
+
+    monitor = _run(program)
+
+    assert len([r for r in monitor.recorded if r.type == THING]) == RESOURCES_PER_TURN + 5
+
+
+def test_the_time_limit_stops_a_body_that_keeps_building():
+    """SIGALRM in a turn would land in a callback, which the loop logs and forgets; a turn holds it until it ends."""
+    started = time.monotonic()
+
+    def program():
+        for i in itertools.count():
+            if time.monotonic() - started > 10:
+                return
+            pulumi.ComponentResource(THING, f"t{i}")
+
+    with pytest.raises(program_module._ProgramTimeout), program_module._time_limit(1):
+        _run(program)
+    assert time.monotonic() - started < 5
 
 
 def test_a_failure_after_some_turns_still_reaches_the_caller():
