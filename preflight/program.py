@@ -42,6 +42,7 @@ from preflight.stack_files import StackSettings
 
 # A program that never finishes (a loop, a wait on something the mocks never answer) must not hang the gate.
 PROGRAM_TIMEOUT_S = 600
+TIME_LIMIT_REPEAT_S = 0.5
 
 
 class ProgramError(Exception):
@@ -60,14 +61,17 @@ def _time_limit(seconds: int) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: object) -> None:
+        # Again in a moment, until it is out: raised where exceptions are swallowed (an asyncio callback after the
+        # body, a gc callback), it would be lost, and a program that never ends would hang the gate.
+        signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_REPEAT_S)
         raise _ProgramTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
