@@ -39,11 +39,10 @@ class _Turns:
     def __init__(self) -> None:
         self.body_task: asyncio.Task | None = None
         self.constructed = 0
-        # The enclosing iteration of the loop (the one running the body's step) still pops as many callbacks as
-        # were ready when it started; at most as many as were ready at the first turn. The SDK's `_sync_await` pads
-        # the ready queue back to its length on entry, which grows turn after turn (the padding counts again);
-        # this one pads to that first length only.
-        self.outer_pops: int | None = None
+        # The enclosing iteration of the loop (the one running the body's step) still pops at most as many
+        # callbacks as were ready when the body started. The SDK's `_sync_await` pads the ready queue back to its
+        # length on entry, which grows turn after turn (the padding counts again); a turn pads to that length only.
+        self.outer_pops = 0
 
     def before_construction(self) -> None:
         if self.body_task is None:
@@ -57,8 +56,6 @@ class _Turns:
 
     def _turn(self, loop: asyncio.AbstractEventLoop) -> None:
         ready = loop._ready  # type: ignore[attr-defined]  # the SDK's _sync_await reads it too
-        if self.outer_pops is None:
-            self.outer_pops = len(ready)
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         asyncio.tasks._leave_task(loop, self.body_task)
         try:
@@ -87,6 +84,7 @@ def registering_while_built(program: Callable[[], object]) -> Iterator[Callable[
 
     def program_in_turns() -> object:
         turns.body_task = asyncio.current_task()
+        turns.outer_pops = len(turns.body_task.get_loop()._ready)  # type: ignore[attr-defined]
         try:
             return program()
         finally:

@@ -143,6 +143,7 @@ def test_a_turn_leaves_the_loop_iteration_around_it_as_many_callbacks_as_it_will
 
     async def body():
         turns.body_task = asyncio.current_task()
+        turns.outer_pops = len(loop._ready)  # as the wrapped program's start sets it
         turns._turn(loop)  # runs the two callbacks that this iteration of the loop was about to run
         ran.append("body")
 
