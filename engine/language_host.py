@@ -13,7 +13,6 @@ Run as a plugin: `python -m engine.language_host <engine address>` prints its po
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import shutil
@@ -28,7 +27,8 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format
-from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
+
+from engine.protocol import language_pb2, language_pb2_grpc, plugin_pb2
 
 EXEC_SHIM = "pulumi-language-python-exec"
 VERSION = "3.274.1"  # the CLI built by `make engine`, which this host stands in beside
@@ -46,6 +46,8 @@ def _python(info: language_pb2.ProgramInfo) -> str:
 
 
 def _plugin_manifests() -> list[dict[str, Any]]:
+    import importlib.metadata  # only GetRequiredPackages, once a run: not at every host start
+
     return [json.loads(Path(distribution.locate_file(file)).read_text())
             for distribution in importlib.metadata.distributions() for file in distribution.files or []
             if file.name == "pulumi-plugin.json"]

@@ -38,6 +38,11 @@ LEVELS = {
     analyzer_pb2.DISABLED: "disabled",
 }
 LEVEL_VALUES = {name: value for value, name in LEVELS.items()}
+# A pack whose first line is not its port: how long its exit is awaited, so a pack that printed something and then
+# failed is reported with its traceback. One still running after that printed something before its port, which the
+# CLI refuses at once ("wrote an invalid port to stdout", sdk/go/common/resource/plugin/plugin.go, v3.274.1): a
+# longer wait only delays the message (5 s before).
+EXIT_AFTER_NO_PORT_S = 1.0
 
 
 class PackError(Exception):
@@ -239,7 +244,7 @@ class PolicyPackProcess:
         first_line = buffer.split(b"\n", 1)[0].decode(errors="replace").strip()
         if not first_line.isdigit():
             with contextlib.suppress(subprocess.TimeoutExpired):  # still running: it printed something else first
-                self._process.wait(timeout=5)
+                self._process.wait(timeout=EXIT_AFTER_NO_PORT_S)
             time.sleep(0.1)  # let the stderr reader catch the traceback
             detail = self.stderr_tail() or first_line or "no output"
             raise PackError(f"the policy pack at {self.pack_dir!r} did not start:\n{detail}")

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,45 @@ def engine_missing() -> str | None:
     return None
 
 
+def _cli_env(workdir: Path) -> dict[str, str]:
+    """The CLI's environment for a project in `workdir`: its own home and file backend there."""
+    return {
+        **os.environ,
+        "PATH": os.pathsep.join([str(tools_bin()), str(ROOT / "engine" / "bin"), os.environ.get("PATH", "")]),
+        "PULUMI_HOME": str(workdir / "home"),
+        "PULUMI_BACKEND_URL": (workdir / "state").as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": "engine-tests",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_DEBUG_COMMANDS": "true",  # --event-log
+    }
+
+
+def _pulumi(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["pulumi", *args, "--non-interactive"], cwd=cwd, env=env, text=True, capture_output=True,
+                          timeout=BOUND_S)
+
+
+_TEMPLATES = tempfile.TemporaryDirectory(prefix="engine-stacks-")  # as long as this test process
+_INITIALISED: dict[str, tuple[Path, str]] = {}
+
+
+def _initialised(stack: str) -> tuple[Path, str]:
+    """A file backend where `pulumi stack init <stack> --secrets-provider passphrase` has run, and the salt line it
+    wrote to the stack file: once per test process and stack name, copied into each project (an init is a CLI run,
+    0.4 s of CPU; the stack is named in every command, so no workspace needs it selected)."""
+    if stack not in _INITIALISED:
+        workdir = Path(_TEMPLATES.name) / stack
+        (workdir / "project").mkdir(parents=True)
+        (workdir / "state").mkdir()
+        shutil.copy(ROOT / "Pulumi.yaml", workdir / "project")
+        result = _pulumi(workdir / "project", _cli_env(workdir), "stack", "init", stack, "--secrets-provider",
+                         "passphrase")
+        assert result.returncode == 0, result.stdout + result.stderr
+        _INITIALISED[stack] = workdir / "state", (workdir / "project" / f"Pulumi.{stack}.yaml").read_text()
+    return _INITIALISED[stack]
+
+
 @dataclass(frozen=True)
 class Verdict:
     policy: str
@@ -53,25 +93,15 @@ class Project:
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, self.dir / name)
         (self.dir / "venv").symlink_to(ROOT / "venv")  # the pack's PulumiPolicy.yaml names ../venv
-        shutil.copy(stack_file, self.dir / f"Pulumi.{stack}.yaml")
+        state, salt = _initialised(stack)
+        shutil.copytree(state, workdir / "state")
+        (self.dir / f"Pulumi.{stack}.yaml").write_text(salt + stack_file.read_text())
         self.stack = stack
         self.events = workdir / "events.jsonl"
-        self.env = {
-            **os.environ,
-            "PATH": os.pathsep.join([str(tools_bin()), str(ROOT / "engine" / "bin"), os.environ.get("PATH", "")]),
-            "PULUMI_HOME": str(workdir / "home"),
-            "PULUMI_BACKEND_URL": (workdir / "state").as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": "engine-tests",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PULUMI_DEBUG_COMMANDS": "true",  # --event-log
-        }
-        (workdir / "state").mkdir()
-        self.run("stack", "init", stack, "--secrets-provider", "passphrase")
+        self.env = _cli_env(workdir)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.dir, env=self.env, text=True,
-                                capture_output=True, timeout=BOUND_S)
+        result = _pulumi(self.dir, self.env, *args, "--stack", self.stack)
         if check and result.returncode != 0:
             raise AssertionError(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
                                  f"{result.stderr[-4000:]}")

@@ -5,8 +5,6 @@ prints them; what no control can say is refused by key."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 
 import pytest
 from compliance import evidence_facts
@@ -18,6 +16,7 @@ from compliance.audit_controls import (
 )
 from compliance.policy_config import load_policy_config_file, resolve_policy_config, schemas_of
 from compliance.registry import SPECS
+from preflight_main import preflight_main
 from pulumi_mocks import ROOT, one, run_stack_file, stack_file_config
 
 from components.config import ConfigError, load_stack_config
@@ -151,9 +150,8 @@ def test_prod_registers_the_framework_of_its_profile_where_its_plans_run(prod):
 
 
 def test_preflight_prints_what_aws_checks_and_a_profile_other_than_the_gates():
-    result = subprocess.run([sys.executable, "-m", "preflight", "--stack", "prod", "--policy-pack-config",
-                             "policies/profiles/baseline.json"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = preflight_main("--cwd", str(ROOT), "--stack", "prod", "--policy-pack-config",
+                            str(ROOT / "policies" / "profiles" / "baseline.json"))
     out = result.stdout
     assert "framework aws_backups_prod_sec_17a_4 in eu-west-1, the figures of profile sec-17a-4:" in out
     assert ("BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK (requiredFrequencyUnit=hours, "

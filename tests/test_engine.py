@@ -8,7 +8,6 @@ Not skipped without the CLI: `make test` builds it first (`make engine`), and a 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import pytest
 import yaml
 from compliance.registry import SPECS
 from engine_cli import ROOT, Project, Verdict, engine_missing
+from preflight_main import preflight_main
 
 from preflight.analysis import StartingPack, analyze, start_pack
-from preflight.cli import main as preflight_main
 from preflight.program import ProgramRun, run_program
 from preflight.stack_files import StackSettings, read_stack
 
@@ -61,13 +60,10 @@ def preflight():
 
 
 def preflight_refusal(stack_file: Path) -> str:
-    """The line preflight prints for a stack file the program refuses (exit 2): its command's own `main`, in this
-    process (tests/test_preflight_cli.py runs the command as a process)."""
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
-        code = preflight_main(["--cwd", str(ROOT), "--stack", "test", "--config-file", str(stack_file)])
-    assert code == 2, stderr.getvalue()
-    [line] = [line.strip() for line in stderr.getvalue().splitlines()
+    """The line preflight prints for a stack file the program refuses (exit 2)."""
+    result = preflight_main("--cwd", str(ROOT), "--stack", "test", "--config-file", str(stack_file))
+    assert result.returncode == 2, result.stderr
+    [line] = [line.strip() for line in result.stderr.splitlines()
               if line.strip().startswith(("- aws-backups:", "- aws:region:"))]
     return line
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from compliance.policy_config import resolve_policy_config
 from fuzzing import count, fuzz
 from generated_configs import valid_configs
 from hypothesis import given
+from preflight_main import preflight_main
 from pulumi_mocks import Recorded, project_program, run_capturing, run_stack_file, stack_file_config
 from pulumi_mocks import run_program as run_mocked_program
 
@@ -143,11 +142,8 @@ def test_preflight_blocks_prod_with_production_switched_off(tmp_path):
     document["config"]["aws-backups:production"] = False  # the careless edit
     stack_file = tmp_path / "Pulumi.prod-unprotected.yaml"
     stack_file.write_text(yaml.safe_dump(document))
-    result = subprocess.run(
-        [sys.executable, "-m", "preflight", "--stack", "prod", "--config-file", str(stack_file),
-         "--policy-pack-config", str(ROOT / "policies" / "profiles" / "sec-17a-4.json"), "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=180,
-    )
+    result = preflight_main("--cwd", str(ROOT), "--stack", "prod", "--config-file", str(stack_file),
+                            "--policy-pack-config", str(ROOT / "policies" / "profiles" / "sec-17a-4.json"), "--json")
     assert result.returncode == 1, result.stderr
     blocked = {d["urn"].rsplit("::", 1)[1] for d in json.loads(result.stdout)["diagnostics"]
                if d["policy"] == POLICY and d["level"] == "mandatory"}

@@ -1,27 +1,28 @@
-"""The gate end to end on the real program and pack: `python -m preflight` on the project's stacks and on the
-good and bad stack files in tests/stacks/ (each file says in its first line what it breaks)."""
+"""The gate end to end on the real program and pack: `python -m preflight` (its `main`, in this process; the pack
+is its own process as always) on the project's stacks and on the good and bad stack files in tests/stacks/ (each
+file says in its first line what it breaks)."""
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from preflight_main import preflight_main
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKS = ROOT / "tests" / "stacks"
+PROFILE_FILES = ROOT / "policies" / "profiles"
 PROFILES = ("baseline", "dev", "gdpr", "hipaa", "pci-dss", "sec-17a-4", "sox")
 
 
 def preflight(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
+    return preflight_main("--cwd", str(ROOT), *args)
 
 
 def preflight_file(name: str, profile: str, *args: str) -> subprocess.CompletedProcess[str]:
     return preflight("--stack", "test", "--config-file", str(STACKS / f"{name}.yaml"),
-                     "--policy-pack-config", str(ROOT / "policies" / "profiles" / f"{profile}.json"), *args)
+                     "--policy-pack-config", str(PROFILE_FILES / f"{profile}.json"), *args)
 
 
 @pytest.mark.parametrize("mode", [(), ("--up",)], ids=["first-preview", "up"])
@@ -29,7 +30,7 @@ def preflight_file(name: str, profile: str, *args: str) -> subprocess.CompletedP
 def test_project_stacks_pass_their_profile_strictly_as_the_engine_sends_them(stack, profile, mode):
     """The issue's bar: exit 0 with --strict, on a first preview and after `pulumi up`, the pack fed what the engine
     feeds it (checked inputs to Analyze, outputs to AnalyzeStack)."""
-    result = preflight("--stack", stack, "--policy-pack-config", f"policies/profiles/{profile}.json", "--json",
+    result = preflight("--stack", stack, "--policy-pack-config", str(PROFILE_FILES / f"{profile}.json"), "--json",
                        "--strict", *mode)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     document = json.loads(result.stdout)
@@ -56,7 +57,7 @@ def with_evidence_of(profile: str, directory: Path) -> Path:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_the_good_stack_passes_every_profile(profile, tmp_path):
     result = preflight("--stack", "test", "--config-file", str(with_evidence_of(profile, tmp_path)),
-                       "--policy-pack-config", str(ROOT / "policies" / "profiles" / f"{profile}.json"), "--strict")
+                       "--policy-pack-config", str(PROFILE_FILES / f"{profile}.json"), "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[mandatory]" not in result.stdout
 
