@@ -28,7 +28,7 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, json_format
 
-from engine.protocol import language_pb2, language_pb2_grpc, plugin_pb2
+from preflight.sdk_protocol import language_pb2, language_pb2_grpc, plugin_pb2
 
 EXEC_SHIM = "pulumi-language-python-exec"
 VERSION = "3.274.1"  # the CLI built by `make engine`, which this host stands in beside

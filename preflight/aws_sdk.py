@@ -20,8 +20,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pulumi._types import _py_properties
-
 PACKAGE = "pulumi_aws"
 NAMES_FILE = Path(__file__).parent / "data" / "aws_sdk_names.json"
 
@@ -52,6 +50,8 @@ def _args_class(type_token: str) -> type | None:
 
 def _properties(cls: type) -> dict[str, Any]:
     """Engine name -> return annotation of each `pulumi.getter` property of a class."""
+    from pulumi._types import _py_properties  # the SDK, only when pulumi_aws's classes are read
+
     return {name: prop.fget.__annotations__.get("return") for _, name, prop in _py_properties(cls)}
 
 

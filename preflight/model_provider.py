@@ -21,9 +21,9 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from preflight.engine_model import AWS_PACKAGE, DEFAULT_REGION, EngineModel, ProviderFacts, invoke, load_facts
+from preflight.sdk_protocol import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 
 def _dict(message: struct_pb2.Struct) -> dict[str, Any]:

@@ -94,3 +94,21 @@ def test_a_type_without_facts_fails_loudly(provider):
                        timeout=10)
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "no facts for aws:sqs/queue:Queue" in raised.value.details()
+
+
+def test_the_model_plugins_start_without_the_sdk_and_leave_it_importable():
+    """The provider and the language host take the SDK's generated modules without the SDK (preflight/sdk_protocol.py:
+    0.1 s at each start); the SDK imported after them is the whole SDK, with those same modules."""
+    code = """if True:
+        import sys
+        import engine.language_host, preflight.model_provider
+        from preflight import sdk_protocol
+        sdk = [name for name in sys.modules if name.split(".")[0] == "pulumi"]
+        assert sdk and all(name.startswith("pulumi.runtime.proto.") for name in sdk), sdk
+        import pulumi, pulumi_aws.backup
+        from pulumi.runtime.proto import provider_pb2
+        assert provider_pb2 is sdk_protocol.provider_pb2
+        print(pulumi.ResourceOptions.__name__, pulumi_aws.backup.Plan.__name__)"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["ResourceOptions", "Plan"]
