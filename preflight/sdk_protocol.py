@@ -4,8 +4,9 @@ They live in `pulumi.runtime.proto`, and importing that runs `pulumi/__init__.py
 (about 0.1 s of CPU). The model language host (engine/language_host.py, started twice in every CLI run of the
 engine tests) and the model AWS provider (preflight/model_provider.py) need only the generated modules. So, in a
 process that has not imported the SDK, its packages stand in as bare packages over their own folders while the
-generated modules are imported, and are taken away after: the SDK imported later is the whole SDK, and it finds
-these modules already loaded.
+generated modules are imported, and every `pulumi` module is taken out of `sys.modules` after: the SDK imported
+later is the whole SDK, its packages with all their attributes, and its generated modules, loaded again, hold the
+same message classes (the protobuf runtime keeps one class per descriptor of its pool).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _bare_sdk_packages() -> Iterator[None]:
     try:
         yield
     finally:
-        for name in SDK_PACKAGES:
+        for name in [name for name in sys.modules if name.split(".")[0] == "pulumi"]:
             del sys.modules[name]
 
 
