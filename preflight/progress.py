@@ -10,9 +10,9 @@ from typing import TextIO
 class Progress:
     """On a terminal the line is rewritten in place; elsewhere (CI logs) a line at most every few seconds."""
 
-    def __init__(self, stream: TextIO = sys.stderr, *, interval_s: float | None = None) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
+    def __init__(self, stream: TextIO | None = None, *, interval_s: float | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr  # stderr as it is now (a caller may redirect it)
+        self.tty = self.stream.isatty()
         self.interval_s = interval_s if interval_s is not None else (0.1 if self.tty else 5.0)
         self._last = 0.0
         self._open_line = False

@@ -61,12 +61,12 @@ _INITIALISED: dict[str, tuple[Path, str]] = {}
 
 
 def _initialised(stack: str) -> tuple[Path, str]:
-    """A file backend where `pulumi stack init <stack> --secrets-provider passphrase` has run, and the salt line it
-    wrote to the stack file: once per test process and stack name, copied into each project (an init is a CLI run,
-    0.4 s of CPU; the stack is named in every command, so no workspace needs it selected)."""
+    """A file backend where `pulumi stack init <stack> --secrets-provider passphrase` has run, and the stack file it
+    wrote (its `encryptionsalt:` line): once per test process and stack name, copied into each project (an init is
+    a CLI run, 0.4 s of CPU; the stack is named in every command, so no workspace needs it selected)."""
     if stack not in _INITIALISED:
-        workdir = Path(_TEMPLATES.name) / stack
-        (workdir / "project").mkdir(parents=True)
+        workdir = Path(tempfile.mkdtemp(prefix=f"{stack}-", dir=_TEMPLATES.name))  # a failed init is tried afresh
+        (workdir / "project").mkdir()
         (workdir / "state").mkdir()
         shutil.copy(ROOT / "Pulumi.yaml", workdir / "project")
         result = _pulumi(workdir / "project", _cli_env(workdir), "stack", "init", stack, "--secrets-provider",
@@ -93,9 +93,9 @@ class Project:
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, self.dir / name)
         (self.dir / "venv").symlink_to(ROOT / "venv")  # the pack's PulumiPolicy.yaml names ../venv
-        state, salt = _initialised(stack)
+        state, initialised_file = _initialised(stack)
         shutil.copytree(state, workdir / "state")
-        (self.dir / f"Pulumi.{stack}.yaml").write_text(salt + stack_file.read_text())
+        (self.dir / f"Pulumi.{stack}.yaml").write_text(initialised_file + stack_file.read_text())
         self.stack = stack
         self.events = workdir / "events.jsonl"
         self.env = _cli_env(workdir)

@@ -33,6 +33,7 @@ def test_project_stacks_pass_their_profile_strictly_as_the_engine_sends_them(sta
     result = preflight("--stack", stack, "--policy-pack-config", str(PROFILE_FILES / f"{profile}.json"), "--json",
                        "--strict", *mode)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert f"preflight: running the program for stack {stack}" in result.stderr  # progress on stderr, as a process
     document = json.loads(result.stdout)
     assert (document["shape"], document["mode"]) == ("engine", "up" if mode else "preview")
     assert document["couldNotRun"] == []
