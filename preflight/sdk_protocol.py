@@ -28,12 +28,11 @@ def _bare_sdk_packages() -> Iterator[None]:
         return
     spec = importlib.util.find_spec("pulumi")
     assert spec and spec.submodule_search_locations, "the pulumi SDK is installed"
-    folder = Path(spec.submodule_search_locations[0])
+    root = Path(spec.submodule_search_locations[0])
     for name in SDK_PACKAGES:
         package = types.ModuleType(name)
-        package.__path__ = [str(folder)]
+        package.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
         sys.modules[name] = package
-        folder = folder / ("runtime" if name == "pulumi" else "proto")
     try:
         yield
     finally:

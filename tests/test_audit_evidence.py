@@ -150,7 +150,7 @@ def test_prod_registers_the_framework_of_its_profile_where_its_plans_run(prod):
 
 
 def test_preflight_prints_what_aws_checks_and_a_profile_other_than_the_gates():
-    result = preflight_main("--cwd", str(ROOT), "--stack", "prod", "--policy-pack-config",
+    result = preflight_main("--stack", "prod", "--policy-pack-config",
                             str(ROOT / "policies" / "profiles" / "baseline.json"))
     out = result.stdout
     assert "framework aws_backups_prod_sec_17a_4 in eu-west-1, the figures of profile sec-17a-4:" in out

@@ -61,7 +61,7 @@ def preflight():
 
 def preflight_refusal(stack_file: Path) -> str:
     """The line preflight prints for a stack file the program refuses (exit 2)."""
-    result = preflight_main("--cwd", str(ROOT), "--stack", "test", "--config-file", str(stack_file))
+    result = preflight_main("--stack", "test", "--config-file", str(stack_file))
     assert result.returncode == 2, result.stderr
     [line] = [line.strip() for line in result.stderr.splitlines()
               if line.strip().startswith(("- aws-backups:", "- aws:region:"))]

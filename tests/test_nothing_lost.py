@@ -142,7 +142,7 @@ def test_preflight_blocks_prod_with_production_switched_off(tmp_path):
     document["config"]["aws-backups:production"] = False  # the careless edit
     stack_file = tmp_path / "Pulumi.prod-unprotected.yaml"
     stack_file.write_text(yaml.safe_dump(document))
-    result = preflight_main("--cwd", str(ROOT), "--stack", "prod", "--config-file", str(stack_file),
+    result = preflight_main("--stack", "prod", "--config-file", str(stack_file),
                             "--policy-pack-config", str(ROOT / "policies" / "profiles" / "sec-17a-4.json"), "--json")
     assert result.returncode == 1, result.stderr
     blocked = {d["urn"].rsplit("::", 1)[1] for d in json.loads(result.stdout)["diagnostics"]

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from preflight_main import preflight_main
+from preflight_main import preflight_main as preflight
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKS = ROOT / "tests" / "stacks"
 PROFILE_FILES = ROOT / "policies" / "profiles"
 PROFILES = ("baseline", "dev", "gdpr", "hipaa", "pci-dss", "sec-17a-4", "sox")
-
-
-def preflight(*args: str) -> subprocess.CompletedProcess[str]:
-    return preflight_main("--cwd", str(ROOT), *args)
 
 
 def preflight_file(name: str, profile: str, *args: str) -> subprocess.CompletedProcess[str]:
